@@ -1,0 +1,1 @@
+"""Analysis of the change system: matching, metrics, maps, exports and digest content."""

@@ -1,0 +1,85 @@
+"""What the engine asks the surface to show next.
+
+A `Prompt` is fully localized text plus structure (choices, progress, error) so every surface can
+render it natively: inline buttons on Telegram, numbered lines in the terminal.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+
+class ChoiceView(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    value: str  # stable choice name; what `Choose`/`Toggle` carry back
+    label: str  # localized
+    selected: bool = False
+
+
+class ReviewLine(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    path: str  # what `Edit(path)` takes
+    label: str  # localized question text (short form)
+    value: str  # localized, human-readable answer ("—" when skipped)
+
+
+class RepeatItemView(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    index: int
+    label: str  # rendered from the repeat's label template
+
+
+class Progress(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    index: int  # 1-based position of the current question among relevant ones
+    total: int  # estimate: relevant questions with the current answers
+    section: str  # localized section title
+
+
+PromptKind = Literal["question", "repeat_menu", "review", "submitted", "cancelled"]
+QuestionType = Literal[
+    "text",
+    "long_text",
+    "integer",
+    "decimal",
+    "year",
+    "url",
+    "list",
+    "select_one",
+    "select_multiple",
+    "likert",
+    "note",
+]
+
+
+class Prompt(BaseModel):
+    """One screen of the interview."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: PromptKind
+    text: str  # localized main text (question label, menu title, review heading, thanks)
+    path: str | None = None  # the question's path when kind == "question"
+    question_type: QuestionType | None = None
+    hint: str | None = None  # localized hint, e.g. an example answer
+    error: str | None = None  # localized reason the last event was refused, with an example
+    notice: str | None = None  # localized info line, e.g. "Saved." or "Skipped."
+    choices: tuple[ChoiceView, ...] = ()
+    min_select: int | None = None
+    max_select: int | None = None
+    required: bool = False
+    can_back: bool = False
+    can_skip: bool = False
+    current_value: str | None = None  # localized rendering of an existing answer when editing
+    items: tuple[RepeatItemView, ...] = ()  # repeat_menu: the items so far (zero is fine)
+    can_add: bool = False  # repeat_menu: below max
+    can_finish: bool = False  # repeat_menu: at or above min
+    review: tuple[ReviewLine, ...] = ()  # review: every relevant answered/skipped question
+    progress: Progress | None = None
+    terms: tuple[str, ...] = ()  # SCS terms in the question that the knowledge base can explain

@@ -1,0 +1,1 @@
+"""Knowledge: the SCS concept documents, their index, hybrid retrieval and grounded answers."""
