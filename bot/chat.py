@@ -1,0 +1,244 @@
+"""The terminal chat: the same interview as on Telegram, typed in a terminal.
+
+It is a thin surface like the Telegram adapter: it turns typed lines into engine events and
+renders prompts as numbered text. Input and output are injected so tests can script a session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.console import Console
+from rich.markup import escape
+
+from bot.services import Services
+from intake.events import (
+    Back,
+    Cancel,
+    Done,
+    Edit,
+    Event,
+    RepeatAdd,
+    RepeatEdit,
+    RepeatRemove,
+    Restart,
+    Review,
+    SetLanguage,
+    Skip,
+    Start,
+    Submit,
+    Text,
+)
+from intake.i18n import LANGUAGES, t
+from intake.prompt import Prompt
+
+InputFn = Callable[[str], str]
+
+
+class TerminalChat:
+    """One user's interview in a terminal, resumable across runs through the store."""
+
+    def __init__(
+        self,
+        services: Services,
+        *,
+        user_key: str,
+        console: Console,
+        read: InputFn,
+        language: str = "en",
+    ) -> None:
+        self.services = services
+        self.user_key = user_key
+        self.console = console
+        self.read = read
+        self.language = language
+        self.prompt: Prompt | None = None
+
+    # ── the loop ────────────────────────────────────────────────────────────────
+    def run(self) -> None:
+        """Greet, then read lines until the interview is submitted, cancelled or input ends."""
+        store = self.services.store
+        state, prompt, resumed = store.open(self.user_key, language=self.language)
+        self.language = state.language
+        self.say(t("chat.welcome_back" if resumed else "chat.welcome", self.language))
+        if resumed and state.status != "cancelled":
+            prompt = self._welcome_back(prompt)
+        elif resumed:
+            _, prompt = store.apply(self.user_key, Start())
+        self.show(prompt)
+        while True:
+            line = self._read()
+            if line is None:
+                self.say(t("chat.saved_bye", self.language))
+                return
+            finished = self.handle(line)
+            if finished:
+                return
+
+    def _read(self) -> str | None:
+        try:
+            return self.read("> ")
+        except EOFError:
+            return None
+
+    def _welcome_back(self, prompt: Prompt) -> Prompt:
+        """Offer Continue / Review / Start over: a returning user is never silently restarted."""
+        self.say(t("chat.resume_menu", self.language))
+        while True:
+            line = self._read()
+            if line is None:
+                return prompt
+            choice = line.strip().lower()
+            if choice in ("", "1", "c"):
+                return self.services.store.apply(self.user_key, Start())[1]
+            if choice in ("2", "r"):
+                return self.services.store.apply(self.user_key, Review())[1]
+            if choice in ("3", "n"):
+                return self.services.store.apply(self.user_key, Restart())[1]
+            self.say(t("chat.resume_menu", self.language))
+
+    def handle(self, line: str) -> bool:
+        """Handle one typed line; returns True when the session should end."""
+        text = line.strip()
+        if text.startswith("/"):
+            return self._command(text)
+        event = self._event_for(text)
+        if event is None:
+            self.say(t("chat.unknown_input", self.language))
+            return False
+        return self._apply(event)
+
+    def _apply(self, event: Event) -> bool:
+        state, prompt = self.services.store.apply(self.user_key, event)
+        self.language = state.language
+        self.show(prompt)
+        return prompt.kind in ("submitted", "cancelled")
+
+    def _event_for(self, text: str) -> Event | None:
+        """Map a typed line to an event for the current screen."""
+        prompt = self.prompt
+        if prompt is None or prompt.kind == "question":
+            return Text(text=text)
+        word, _, rest = text.lower().partition(" ")
+        index = int(rest) - 1 if rest.strip().isdigit() else None
+        if prompt.kind == "repeat_menu":
+            if word in ("a", "add"):
+                return RepeatAdd()
+            if word in ("d", "done"):
+                return Done()
+            if word in ("e", "edit") and index is not None:
+                return RepeatEdit(index=index)
+            if word in ("r", "remove") and index is not None:
+                return RepeatRemove(index=index)
+            return None
+        if prompt.kind == "review":
+            if word in ("s", "submit"):
+                return Submit()
+            if word in ("e", "edit") and index is not None and 0 <= index < len(prompt.review):
+                return Edit(path=prompt.review[index].path)
+            return None
+        return Start()
+
+    def _command(self, text: str) -> bool:
+        name, _, arg = text[1:].partition(" ")
+        name = name.lower()
+        simple: dict[str, Event] = {"back": Back(), "skip": Skip(), "review": Review()}
+        if name in simple:
+            return self._apply(simple[name])
+        if name == "cancel":
+            self._apply(Cancel())
+            return True
+        if name in ("quit", "exit"):
+            self.say(t("chat.saved_bye", self.language))
+            return True
+        if name == "help":
+            self.say(t("chat.help", self.language))
+            return False
+        if name == "language":
+            lang = arg.strip().lower()
+            if lang not in LANGUAGES:
+                self.say(t("chat.language_usage", self.language, languages=", ".join(LANGUAGES)))
+                return False
+            return self._apply(SetLanguage(language=lang))
+        if name == "explain":
+            self._explain()
+            return False
+        if name == "ask":
+            self._ask(arg)
+            return False
+        self.say(t("chat.unknown_command", self.language, command=escape(name)))
+        return False
+
+    # ── knowledge ───────────────────────────────────────────────────────────────
+    def _explain(self) -> None:
+        terms = self.prompt.terms if self.prompt else ()
+        if not terms:
+            self.say(t("chat.nothing_to_explain", self.language))
+            return
+        self._ask(t("chat.explain_question", self.language, term=terms[0]))
+        if self.prompt is not None:
+            self.show(self.prompt)
+
+    def _ask(self, question: str) -> None:
+        if not question.strip():
+            self.say(t("chat.ask_usage", self.language))
+            return
+        from knowledge.answer import answer
+
+        result = answer(question, self.services.knowledge())
+        self.say(escape(result.text))
+        if result.sources:
+            titles = ", ".join(escape(s.title) for s in result.sources)
+            self.say(f"[dim]{t('chat.sources', self.language)}: {titles}[/dim]")
+
+    # ── rendering ───────────────────────────────────────────────────────────────
+    def say(self, text: str) -> None:
+        self.console.print(text, highlight=False)
+
+    def show(self, prompt: Prompt) -> None:
+        """Render one prompt as numbered text."""
+        self.prompt = prompt
+        lang = self.language
+        if prompt.notice:
+            self.say(f"[green]{escape(prompt.notice)}[/green]")
+        if prompt.error:
+            self.say(f"[yellow]{escape(prompt.error)}[/yellow]")
+        if prompt.progress:
+            p = prompt.progress
+            head = t("chat.progress", lang, index=p.index, total=p.total, section=p.section)
+            self.say(f"[dim]── {escape(head)} ──[/dim]")
+        self.say(f"[bold]{escape(prompt.text)}[/bold]")
+        if prompt.hint:
+            self.say(f"[dim]{escape(prompt.hint)}[/dim]")
+        if prompt.current_value:
+            self.say(t("chat.current_value", lang, value=escape(prompt.current_value)))
+        for n, choice in enumerate(prompt.choices, start=1):
+            mark = "✅ " if choice.selected else ""
+            self.say(f"  {n}. {mark}{escape(choice.label)}")
+        for item in prompt.items:
+            self.say(f"  {item.index + 1}. {escape(item.label)}")
+        for n, line in enumerate(prompt.review, start=1):
+            self.say(f"  {n}. {escape(line.label)}: [cyan]{escape(line.value)}[/cyan]")
+        self.say(f"[dim]{self._keys(prompt)}[/dim]")
+
+    def _keys(self, prompt: Prompt) -> str:
+        lang = self.language
+        if prompt.kind == "repeat_menu":
+            return t("chat.keys_repeat", lang)
+        if prompt.kind == "review":
+            return t("chat.keys_review", lang)
+        if prompt.kind in ("submitted", "cancelled"):
+            return ""
+        keys = []
+        if prompt.question_type == "select_multiple":
+            keys.append(t("chat.keys_multi", lang))
+        elif prompt.choices:
+            keys.append(t("chat.keys_single", lang))
+        if prompt.can_back:
+            keys.append("/back")
+        if prompt.can_skip:
+            keys.append("/skip")
+        if prompt.terms:
+            keys.append("/explain")
+        keys += ["/review", "/help"]
+        return " · ".join(keys)

@@ -1,0 +1,1 @@
+"""`helix` sub-commands, one module per feature, each exposing `register(app, get_settings)`."""

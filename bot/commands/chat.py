@@ -1,0 +1,48 @@
+"""`helix chat`: the interview in the terminal, resumable across runs."""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Callable
+
+import typer
+from rich.console import Console
+
+from bot.chat import TerminalChat
+from bot.services import open_services
+from bot.settings import Settings
+
+
+def run_chat(settings: Settings, *, user: str | None = None, language: str | None = None) -> None:
+    """Open services, run one terminal interview, close services."""
+    console = Console(highlight=False)
+    services = open_services(settings)
+    try:
+        TerminalChat(
+            services,
+            user_key=f"term:{user or _local_user()}",
+            console=console,
+            read=console.input,
+            language=language or settings.language,
+        ).run()
+    finally:
+        services.close()
+
+
+def _local_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "local"
+
+
+def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
+    """Add `helix chat`."""
+
+    @app.command()
+    def chat(
+        user: str = typer.Option(None, help="Whose interview to open (default: your login name)."),
+        language: str = typer.Option(None, help="en or es (default: HELIX_LANGUAGE)."),
+    ) -> None:
+        """Run the intake interview in the terminal; answers are saved as you type."""
+        run_chat(get_settings(), user=user, language=language)

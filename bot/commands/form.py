@@ -1,0 +1,50 @@
+"""`helix form check|diagram`: lint the interview definition and draw its flow."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from bot.settings import Settings
+from intake.definition import DefinitionError, load_definition
+from intake.diagram import mermaid
+from intake.lint import lint
+
+
+def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
+    """Add the `helix form` group."""
+    form = typer.Typer(help="Check or draw the interview definition.", no_args_is_help=True)
+    app.add_typer(form, name="form")
+    console = Console(highlight=False)
+
+    def _load(path: Path | None) -> object:
+        try:
+            return load_definition(path or get_settings().form_path)
+        except DefinitionError as exc:
+            console.print(f"[red]{exc}[/red]")
+            raise typer.Exit(1) from None
+
+    @form.command()
+    def check(
+        path: Path = typer.Argument(None, help="A form YAML file (default: the configured form)."),
+    ) -> None:
+        """Report unknown references, unreachable questions, missing translations and more."""
+        definition = _load(path)
+        issues = lint(definition)  # type: ignore[arg-type]
+        for issue in issues:
+            colour = "red" if issue.severity == "error" else "yellow"
+            console.print(f"[{colour}]{issue.severity}[/{colour}] {issue.where}: {issue.message}")
+        errors = sum(1 for i in issues if i.severity == "error")
+        console.print(f"{errors} errors, {len(issues) - errors} warnings")
+        raise typer.Exit(1 if errors else 0)
+
+    @form.command()
+    def diagram(
+        path: Path = typer.Argument(None, help="A form YAML file (default: the configured form)."),
+        language: str = typer.Option("en", help="Language of the labels."),
+    ) -> None:
+        """Print a Mermaid flowchart of the interview."""
+        typer.echo(mermaid(_load(path), language=language))  # type: ignore[arg-type]
