@@ -1,0 +1,169 @@
+"""Concept documents: Markdown files with YAML front matter, loaded and validated.
+
+A document looks like::
+
+    ---
+    title: Production system
+    aliases: [value chain, supply system]
+    sources: ["Author (2021), Title"]
+    confidence: established
+    ---
+    # Production system
+    ## What it is
+    ...
+
+Validation collects every problem with the file name in it, so an author fixing the knowledge base
+sees all mistakes at once instead of one per run. The slug (file name without `.md`) is the
+document's identity in the index and in the evaluation set, so slugs must be unique.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+FRONT_MATTER_FENCE = "---"
+
+
+class DocumentError(ValueError):
+    """One or more documents are malformed; the message names each file and what is wrong."""
+
+    def __init__(self, problems: Iterable[str]) -> None:
+        self.problems = list(problems)
+        super().__init__("Malformed knowledge documents:\n- " + "\n- ".join(self.problems))
+
+
+@dataclass(frozen=True)
+class Document:
+    """One concept document. `path` is the display path used in sources."""
+
+    slug: str
+    title: str
+    aliases: tuple[str, ...]
+    sources: tuple[str, ...]
+    confidence: str
+    body: str
+    path: str
+
+
+@dataclass
+class LoadResult:
+    """Valid documents plus one message per refused file."""
+
+    documents: list[Document] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    def raise_for_problems(self) -> None:
+        if self.problems:
+            raise DocumentError(self.problems)
+
+
+def display_path(file: Path, docs_dir: Path) -> str:
+    """Path shown to users: from the docs directory's grandparent (`knowledge/docs/x.md`)."""
+    base = docs_dir.resolve().parent.parent
+    try:
+        return file.resolve().relative_to(base).as_posix()
+    except ValueError:
+        return file.resolve().as_posix()
+
+
+def _split_front_matter(text: str) -> tuple[str, str] | None:
+    lines = text.lstrip("\ufeff").splitlines()
+    if not lines or lines[0].strip() != FRONT_MATTER_FENCE:
+        return None
+    for end in range(1, len(lines)):
+        if lines[end].strip() == FRONT_MATTER_FENCE:
+            return "\n".join(lines[1:end]), "\n".join(lines[end + 1 :])
+    return None
+
+
+def _string_list(value: Any, name: str, problems: list[str]) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        problems.append(f"'{name}' must be a list of strings")
+        return ()
+    items: list[str] = []
+    for item in value:
+        if isinstance(item, dict):
+            # A structured citation ({title, url, ...}) is shown as "title — url".
+            item = " — ".join(str(v) for v in item.values() if v)
+        if not isinstance(item, str | int | float) or not str(item).strip():
+            problems.append(f"'{name}' must contain only non-empty strings")
+            continue
+        items.append(str(item).strip())
+    return tuple(items)
+
+
+def parse_document(text: str, *, slug: str, path: str) -> Document:
+    """Parse one document's text; raises `DocumentError` naming `path` on any problem."""
+    problems: list[str] = []
+    parts = _split_front_matter(text)
+    if parts is None:
+        raise DocumentError([f"{path}: missing YAML front matter between '---' lines"])
+    head, body = parts
+    try:
+        meta = yaml.safe_load(head) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 2})" if mark is not None else ""
+        raise DocumentError([f"{path}: front matter is not valid YAML{where}"]) from None
+    if not isinstance(meta, dict):
+        raise DocumentError([f"{path}: front matter must be a mapping of fields"])
+    title = meta.get("title")
+    if not isinstance(title, str) or not title.strip():
+        problems.append("'title' is required and must be a non-empty string")
+        title = ""
+    aliases = _string_list(meta.get("aliases"), "aliases", problems)
+    sources = _string_list(meta.get("sources"), "sources", problems)
+    confidence = meta.get("confidence", "")
+    if not isinstance(confidence, str):
+        problems.append("'confidence' must be a string")
+        confidence = ""
+    if not body.strip():
+        problems.append("the body is empty")
+    elif not any(line.startswith("#") for line in body.splitlines()):
+        problems.append("the body has no '# Title' or '##' section headings")
+    if problems:
+        raise DocumentError(f"{path}: {p}" for p in problems)
+    return Document(
+        slug=slug,
+        title=str(title).strip(),
+        aliases=aliases,
+        sources=sources,
+        confidence=confidence.strip(),
+        body=body.strip() + "\n",
+        path=path,
+    )
+
+
+def load_documents(docs_dir: Path) -> LoadResult:
+    """Load every `**/*.md` under `docs_dir` (sorted, so ids and hashes are reproducible)."""
+    result = LoadResult()
+    if not docs_dir.is_dir():
+        result.problems.append(f"{docs_dir}: the knowledge documents directory does not exist")
+        return result
+    seen: dict[str, str] = {}
+    for file in sorted(docs_dir.rglob("*.md")):
+        shown = display_path(file, docs_dir)
+        slug = file.stem
+        if slug in seen:
+            result.problems.append(f"{shown}: slug {slug!r} is already used by {seen[slug]}")
+            continue
+        try:
+            text = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            result.problems.append(f"{shown}: cannot be read as UTF-8 text ({exc})")
+            continue
+        try:
+            result.documents.append(parse_document(text, slug=slug, path=shown))
+            seen[slug] = shown
+        except DocumentError as exc:
+            result.problems.extend(exc.problems)
+    return result
