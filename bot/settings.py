@@ -8,10 +8,11 @@ tests can build as many differently-configured instances as they need. Every fie
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings.exceptions import SettingsError as SourceError
 
 from knowledge.config import KnowledgeConfig
 
@@ -55,7 +56,8 @@ class Settings(BaseSettings):
     telegram_webhook_secret: SecretStr | None = Field(
         default=None, validation_alias="TELEGRAM_WEBHOOK_SECRET"
     )
-    admin_ids: list[int] = Field(
+    # NoDecode: the environment gives "1,2", not JSON.
+    admin_ids: Annotated[list[int], NoDecode] = Field(
         default_factory=list, validation_alias=AliasChoices("HELIX_ADMIN_IDS")
     )
 
@@ -139,3 +141,5 @@ def load_settings(**overrides: Any) -> Settings:
             name = str(err["loc"][0]) if err["loc"] else "settings"
             problems.append(f"{name}: {err['msg'].removeprefix('Value error, ')}")
         raise SettingsError("Invalid settings — " + "; ".join(problems)) from None
+    except SourceError as exc:
+        raise SettingsError(f"Invalid settings — {exc}") from None

@@ -1,4 +1,4 @@
-"""The design card's dependency rule, checked on the source: bot → (intake, knowledge, analysis)."""
+"""The design card's dependency rule, checked on the source: bot uses the inner packages."""
 
 from __future__ import annotations
 

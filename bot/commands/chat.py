@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 from collections.abc import Callable
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -41,8 +42,12 @@ def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
 
     @app.command()
     def chat(
-        user: str = typer.Option(None, help="Whose interview to open (default: your login name)."),
-        language: str = typer.Option(None, help="en or es (default: HELIX_LANGUAGE)."),
+        user: Annotated[
+            str | None, typer.Option(help="Whose interview to open (default: your login name).")
+        ] = None,
+        language: Annotated[
+            str | None, typer.Option(help="en or es (default: HELIX_LANGUAGE).")
+        ] = None,
     ) -> None:
         """Run the intake interview in the terminal; answers are saved as you type."""
         run_chat(get_settings(), user=user, language=language)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -12,6 +13,8 @@ from bot.settings import Settings
 from intake.definition import DefinitionError, load_definition
 from intake.diagram import mermaid
 from intake.lint import lint
+
+FILE_HELP = "A form YAML file (default: the configured form)."
 
 
 def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
@@ -29,7 +32,7 @@ def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
 
     @form.command()
     def check(
-        path: Path = typer.Argument(None, help="A form YAML file (default: the configured form)."),
+        path: Annotated[Path | None, typer.Argument(help=FILE_HELP)] = None,
     ) -> None:
         """Report unknown references, unreachable questions, missing translations and more."""
         definition = _load(path)
@@ -43,8 +46,8 @@ def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
 
     @form.command()
     def diagram(
-        path: Path = typer.Argument(None, help="A form YAML file (default: the configured form)."),
-        language: str = typer.Option("en", help="Language of the labels."),
+        path: Annotated[Path | None, typer.Argument(help=FILE_HELP)] = None,
+        language: Annotated[str, typer.Option(help="Language of the labels.")] = "en",
     ) -> None:
         """Print a Mermaid flowchart of the interview."""
         typer.echo(mermaid(_load(path), language=language))  # type: ignore[arg-type]
