@@ -23,7 +23,7 @@ from langchain_core.embeddings import Embeddings
 
 from knowledge.chunking import Chunk, chunk_documents
 from knowledge.config import KnowledgeConfig
-from knowledge.documents import load_documents
+from knowledge.documents import DocumentError, load_documents
 from knowledge.embeddings import load_embeddings, model_id_for
 from knowledge.store import (
     check_compatible,
@@ -83,6 +83,10 @@ def index(
         loaded.raise_for_problems()
     for problem in loaded.problems:
         log.error("Refused knowledge document: %s", problem)
+    if not loaded.documents:
+        # Syncing to an empty set would delete the whole index; a missing or emptied docs
+        # directory is far more likely a deployment mistake than an intent.
+        raise DocumentError([*loaded.problems, f"{config.docs_dir}: no valid documents to index"])
     if embeddings is None:
         embeddings = load_embeddings(
             config.embeddings, model_path=config.model_path, tokenizer_path=config.tokenizer_path

@@ -66,6 +66,12 @@ class KeywordIndex:
         top = np.argsort(-scores, kind="stable")[:k]
         return [KeywordHit(int(i), float(scores[i])) for i in top if scores[i] > 0]
 
+    def idf(self, token: str) -> float:
+        """BM25 inverse document frequency of a token (0 when unknown): rarer words weigh more."""
+        if self._bm25 is None:
+            return 0.0
+        return max(0.0, float(self._bm25.idf.get(token, 0.0)))
+
     def coverage(self, query: str) -> float:
         """Share of the query's content words that occur anywhere in the corpus (0..1).
 

@@ -1,0 +1,184 @@
+"""`KnowledgeBase`: the opened index, ready to retrieve — degraded rather than broken.
+
+Opening loads the embedding model, connects to Chroma, builds the index on first start, and reads
+every stored chunk into memory for BM25 (a few hundred chunks; the keyword index costs
+milliseconds to build). Whatever fails on the way — model file missing or corrupt, index built by
+another model, Chroma server down — the base still opens in keyword-only mode with a `warning`
+that every answer carries, and the reason goes to the log once. Users get a weaker answer, never
+a crash; the deployer gets a message saying what to fix.
+"""
+
+from __future__ import annotations
+
+import logging
+from types import TracebackType
+from typing import Any
+
+from chromadb.api import ClientAPI
+from langchain_chroma import Chroma
+from langchain_core.embeddings import Embeddings
+
+from knowledge.chunking import Chunk, chunk_documents
+from knowledge.config import KnowledgeConfig
+from knowledge.documents import DocumentError, load_documents
+from knowledge.embeddings import EmbeddingsUnavailable, load_embeddings, model_id_for
+from knowledge.indexer import Progress, ensure_index
+from knowledge.lexical import KeywordIndex
+from knowledge.retrieval import (
+    DENSE_K,
+    KEYWORD_K,
+    Hit,
+    Mode,
+    Retrieval,
+    by_document,
+    rrf,
+)
+from knowledge.store import (
+    IndexMismatchError,
+    StoreUnavailable,
+    check_compatible,
+    close_client,
+    find_collection,
+    open_client,
+    stored_chunks,
+    vector_store,
+)
+
+log = logging.getLogger(__name__)
+
+KEYWORD_ONLY = "Semantic search is unavailable ({reason}); answers use keyword search only."
+
+
+class KnowledgeBase:
+    """Chunks in memory + BM25 + (when healthy) the Chroma vector store."""
+
+    def __init__(
+        self,
+        config: KnowledgeConfig,
+        chunks: list[Chunk],
+        *,
+        store: Chroma | None = None,
+        client: ClientAPI | None = None,
+        warning: str | None = None,
+    ) -> None:
+        self.config = config
+        self.chunks = chunks
+        self.by_id = {c.id: c for c in chunks}
+        self.keywords = KeywordIndex([c.text for c in chunks])
+        self.store = store
+        self.warning = warning
+        self._client = client
+        self.llm_cache: dict[str, Any] = {}
+
+    @property
+    def mode(self) -> str:
+        return "hybrid" if self.store is not None else "keyword"
+
+    @classmethod
+    def open(
+        cls,
+        config: KnowledgeConfig,
+        *,
+        embeddings: Embeddings | None = None,
+        auto_index: bool = True,
+        progress: Progress | None = None,
+    ) -> KnowledgeBase:
+        """Open (and on first start build) the index; never raises for a degraded setup."""
+        warning: str | None = None
+        if embeddings is None:
+            try:
+                embeddings = load_embeddings(
+                    config.embeddings,
+                    model_path=config.model_path,
+                    tokenizer_path=config.tokenizer_path,
+                )
+            except EmbeddingsUnavailable as exc:
+                warning = KEYWORD_ONLY.format(reason=exc)
+        client: ClientAPI | None = None
+        store: Chroma | None = None
+        chunks: list[Chunk] = []
+        try:
+            client = open_client(config)
+            if embeddings is not None and auto_index:
+                ensure_index(config, embeddings=embeddings, client=client, progress=progress)
+            collection = find_collection(client, config.collection)
+            if collection is not None:
+                ids, texts, metas = stored_chunks(collection)
+                chunks = [
+                    Chunk.from_stored(i, t, m) for i, t, m in zip(ids, texts, metas, strict=True)
+                ]
+                chunks.sort(key=lambda c: (c.slug, c.n))
+                if embeddings is not None:
+                    check_compatible(collection, model_id_for(config.embeddings))
+                    store = vector_store(client, config.collection, embeddings)
+        except IndexMismatchError as exc:
+            warning = f"{exc} Until then answers use keyword search only."
+        except (StoreUnavailable, EmbeddingsUnavailable, DocumentError) as exc:
+            warning = KEYWORD_ONLY.format(reason=exc)
+        if store is None and warning is None:
+            warning = KEYWORD_ONLY.format(reason="the index is empty")
+        if not chunks:
+            # No usable index at all: keyword search straight from the documents.
+            loaded = load_documents(config.docs_dir)
+            chunks = chunk_documents(loaded.documents)
+        if warning:
+            log.warning("Knowledge base: %s", warning)
+        return cls(config, chunks, store=store, client=client, warning=warning)
+
+    def retrieve(
+        self, question: str, *, dense_k: int = DENSE_K, keyword_k: int = KEYWORD_K
+    ) -> Retrieval:
+        """Hybrid (dense + BM25, fused by RRF) or keyword-only when the model is unavailable."""
+        warning = self.warning
+        dense: list[tuple[str, float]] = []
+        if self.store is not None and dense_k > 0:
+            try:
+                for doc, distance in self.store.similarity_search_with_score(question, k=dense_k):
+                    if doc.id in self.by_id:
+                        dense.append((doc.id, 1.0 - float(distance)))
+            except Exception as exc:  # any provider or Chroma failure: keyword answer instead
+                log.warning("Dense retrieval failed, using keyword search: %s", exc)
+                warning = KEYWORD_ONLY.format(reason=f"dense search failed: {exc}")
+                dense = []
+        keyword = self.keywords.search(question, keyword_k)
+        keyword_ids = [self.chunks[h.index].id for h in keyword]
+        mode: Mode = "hybrid" if dense else "keyword"
+        fused = rrf([[cid for cid, _ in dense], keyword_ids])
+        cosines = dict(dense)
+        bm25 = {self.chunks[h.index].id: h.score for h in keyword}
+        hits = [
+            Hit(self.by_id[cid], score, cosines.get(cid), bm25.get(cid)) for cid, score in fused
+        ]
+        return Retrieval(
+            question=question,
+            hits=hits,
+            mode=mode,
+            best_cosine=dense[0][1] if dense else None,
+            coverage=self.keywords.coverage(question),
+            warning=warning,
+            documents=by_document(hits),
+        )
+
+    def titles(self) -> list[tuple[str, str, str]]:
+        """(slug, title, path) of every document, in slug order."""
+        seen: dict[str, tuple[str, str, str]] = {}
+        for chunk in self.chunks:
+            seen.setdefault(chunk.slug, (chunk.slug, chunk.title, chunk.path))
+        return sorted(seen.values())
+
+    def close(self) -> None:
+        """Release the Chroma client (frees the persistent directory for another process)."""
+        close_client(self._client)
+        self._client = None
+        self.store = None
+
+    def __enter__(self) -> KnowledgeBase:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
