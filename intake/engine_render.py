@@ -1,0 +1,300 @@
+"""Build the `Prompt` for the current screen from a state: questions, repeat menus, review.
+
+Rendering is separate from event handling so that `render()` (resume, language switch, error
+re-prompts) and `step()` always show exactly the same screen for the same state.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from intake.definition import FormDefinition, Question
+from intake.i18n import t
+from intake.nav import (
+    Location,
+    available_choices,
+    back_target,
+    current,
+    first_open,
+    is_done,
+    is_relevant,
+    item_complete,
+    item_path,
+    pending_item,
+    relevant_questions,
+)
+from intake.parsing import LIKERT
+from intake.prompt import ChoiceView, Progress, Prompt, RepeatItemView, ReviewLine
+from intake.state import InterviewState
+
+REVIEW_VALUE_MAX = 300
+_FIELD = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+
+
+def render_value(definition: FormDefinition, question: Question, value: Any, lang: str) -> str:
+    """A human-readable, localized rendering of a stored answer."""
+    if isinstance(value, bool):
+        return t("engine.yes" if value else "engine.no", lang)
+    if question.type == "select_one" and isinstance(value, str):
+        return definition.choice_label(question, value, lang)
+    if question.type == "select_multiple" and isinstance(value, list):
+        return ", ".join(definition.choice_label(question, str(v), lang) for v in value)
+    if question.type == "likert" and isinstance(value, int):
+        return t("engine.value.likert", lang, value=value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else str(value)
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def item_label(
+    definition: FormDefinition, group: Question, index: int, item: dict[str, Any], lang: str
+) -> str:
+    """Fill the repeat's label template from the item; fall back to "Entry n"."""
+    template = definition.text(group.repeat.label if group.repeat else "", lang)
+
+    def fill(match: re.Match[str]) -> str:
+        inner = definition.question(match[1])
+        value = item.get(match[1])
+        if inner is None or value is None:
+            return ""
+        return render_value(definition, inner, value, lang)
+
+    label = re.sub(r"\(\s*\)", "", _FIELD.sub(fill, template)).strip(" -·,")
+    return label or t("engine.repeat.item", lang, number=index + 1)
+
+
+def build_prompt(
+    definition: FormDefinition,
+    state: InterviewState,
+    *,
+    error: str | None = None,
+    notice: str | None = None,
+) -> Prompt:
+    lang = state.language
+    if state.status == "cancelled":
+        return Prompt(
+            kind="cancelled", text=t("engine.cancelled", lang), error=error, notice=notice
+        )
+    if state.status == "submitted":
+        return Prompt(
+            kind="submitted",
+            text=t("engine.submitted", lang, revision=state.revision),
+            review=tuple(review_lines(definition, state)),
+            error=error,
+            notice=notice,
+        )
+    location = current(definition, state)
+    if location is None:
+        return _review(definition, state, error, notice)
+    if location.group is None and location.question.type == "repeat":
+        return _menu(definition, state, location.question, error, notice)
+    return _question(definition, state, location, error, notice)
+
+
+def _progress(definition: FormDefinition, state: InterviewState, top: Question) -> Progress:
+    relevant = relevant_questions(definition, state.answers)
+    names = [q.name for q in relevant]
+    index = names.index(top.name) + 1 if top.name in names else len(names)
+    section = definition.section(top.section)
+    title = definition.text(section.title, state.language) if section else ""
+    return Progress(index=index, total=len(names), section=title)
+
+
+def existing_value(state: InterviewState, location: Location) -> Any:
+    """The answer shown when a question is asked again: current, else stale (kept aside)."""
+    if location.group is not None:
+        pending = pending_item(state) or {}
+        values = pending.get("values", {})
+        if location.question.name in values:
+            return values[location.question.name]
+        if pending.get("index") is None:
+            return None
+        return state.stale.get(location.path)
+    if location.question.name in state.answers:
+        return state.answers[location.question.name]
+    return state.stale.get(location.question.name)
+
+
+def selection(definition: FormDefinition, state: InterviewState, location: Location) -> list[str]:
+    """Ticked options of a multi-select: the toggles in progress, else the existing answer."""
+    toggles = state.pending.get("toggles")
+    if isinstance(toggles, dict) and toggles.get("path") == location.path:
+        return [str(v) for v in toggles.get("values", [])]
+    value = existing_value(state, location)
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    return []
+
+
+def _question(
+    definition: FormDefinition,
+    state: InterviewState,
+    location: Location,
+    error: str | None,
+    notice: str | None,
+) -> Prompt:
+    lang = state.language
+    question = location.question
+    item = (pending_item(state) or {}).get("values") if location.group else None
+    value = existing_value(state, location)
+    choices: tuple[ChoiceView, ...] = ()
+    if question.type in {"select_one", "select_multiple"}:
+        ticked = selection(definition, state, location)
+        choices = tuple(
+            ChoiceView(
+                value=choice.name,
+                label=definition.text(choice.label, lang),
+                selected=choice.name in ticked
+                if question.type == "select_multiple"
+                else choice.name == value,
+            )
+            for choice in available_choices(definition, question, state.answers, item)
+        )
+    elif question.type == "likert":
+        choices = tuple(ChoiceView(value=v, label=v, selected=str(value) == v) for v in LIKERT)
+    hint = definition.text(question.hint, lang) or _default_hint(question, lang)
+    if value is not None and question.type != "note":
+        hint = f"{hint}\n{t('engine.hint.keep', lang)}" if hint else t("engine.hint.keep", lang)
+    top = location.group or question
+    multi = question.type == "select_multiple"
+    return Prompt(
+        kind="question",
+        text=definition.label(question, lang),
+        path=location.path,
+        question_type=question.type if question.type != "repeat" else None,
+        hint=hint or None,
+        error=error,
+        notice=notice,
+        choices=choices,
+        min_select=(question.min_select if question.min_select is not None else 1)
+        if multi
+        else None,
+        max_select=question.max_select if multi else None,
+        required=question.required,
+        can_back=location.group is not None or back_target(definition, state) is not None,
+        can_skip=not question.required and question.type != "note",
+        current_value=render_value(definition, question, value, lang)
+        if value is not None
+        else None,
+        progress=_progress(definition, state, top),
+        terms=tuple(question.terms),
+    )
+
+
+def _default_hint(question: Question, lang: str) -> str:
+    if question.type in {"list", "select_multiple", "likert", "note"}:
+        return t(f"engine.hint.{question.type}", lang)
+    return ""
+
+
+def _menu(
+    definition: FormDefinition,
+    state: InterviewState,
+    group: Question,
+    error: str | None,
+    notice: str | None,
+) -> Prompt:
+    lang = state.language
+    raw = state.answers.get(group.name, [])
+    items = raw if isinstance(raw, list) else []
+    spec = group.repeat
+    low, high = (spec.min, spec.max) if spec else (0, 10)
+    complete = all(item_complete(definition, group, item, state.answers) for item in items)
+    hint = definition.text(group.hint, lang) or t(
+        "engine.repeat.hint_some" if items else "engine.repeat.hint_empty", lang
+    )
+    return Prompt(
+        kind="repeat_menu",
+        text=definition.label(group, lang),
+        path=group.name,
+        hint=hint,
+        error=error,
+        notice=notice,
+        required=group.required,
+        can_back=back_target(definition, state) is not None,
+        can_skip=not group.required,
+        items=tuple(
+            RepeatItemView(index=i, label=item_label(definition, group, i, item, lang))
+            for i, item in enumerate(items)
+        ),
+        can_add=len(items) < high,
+        can_finish=len(items) >= low and complete,
+        progress=_progress(definition, state, group),
+        terms=tuple(group.terms),
+    )
+
+
+def review_lines(definition: FormDefinition, state: InterviewState) -> list[ReviewLine]:
+    """Every relevant answered or skipped question, repeat items expanded to inner lines."""
+    lang = state.language
+    lines: list[ReviewLine] = []
+    for question in relevant_questions(definition, state.answers):
+        if question.type == "note":
+            continue
+        label = definition.short_label(question, lang)
+        if question.name in state.skipped:
+            lines.append(
+                ReviewLine(path=question.name, label=label, value=t("engine.skipped", lang))
+            )
+            continue
+        if question.name not in state.answers:
+            continue
+        value = state.answers[question.name]
+        if question.type != "repeat":
+            text = render_value(definition, question, value, lang)
+            lines.append(ReviewLine(path=question.name, label=label, value=_clip(text)))
+            continue
+        items = value if isinstance(value, list) else []
+        summary = (
+            t("engine.repeat.count", lang, count=len(items))
+            if items
+            else t("engine.repeat.none", lang)
+        )
+        lines.append(ReviewLine(path=question.name, label=label, value=summary))
+        for index, item in enumerate(items):
+            name = item_label(definition, question, index, item, lang)
+            for inner in question.questions:
+                if inner.type == "note" or not is_relevant(definition, inner, state.answers, item):
+                    continue
+                shown = (
+                    render_value(definition, inner, item[inner.name], lang)
+                    if inner.name in item
+                    else t("engine.skipped", lang)
+                )
+                lines.append(
+                    ReviewLine(
+                        path=item_path(question.name, index, inner.name),
+                        label=f"{name} · {definition.short_label(inner, lang)}",
+                        value=_clip(shown),
+                    )
+                )
+    return lines
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= REVIEW_VALUE_MAX else text[: REVIEW_VALUE_MAX - 1] + "…"
+
+
+def _review(
+    definition: FormDefinition, state: InterviewState, error: str | None, notice: str | None
+) -> Prompt:
+    lang = state.language
+    open_count = sum(
+        1
+        for question in relevant_questions(definition, state.answers)
+        if not is_done(definition, question, state)
+    )
+    if open_count and first_open(definition, state) is not None:
+        extra = t("engine.review.open", lang, count=open_count)
+        notice = f"{notice}\n{extra}" if notice else extra
+    return Prompt(
+        kind="review",
+        text=t("engine.review.heading", lang),
+        error=error,
+        notice=notice,
+        review=tuple(review_lines(definition, state)),
+        can_back=back_target(definition, state) is not None,
+    )

@@ -1,0 +1,148 @@
+"""Repeat groups: the list menu (add, edit, remove, done, skip) and Back inside an item.
+
+Committed items live in `answers[group]` right away, so nothing typed is lost if the user leaves
+mid-list; the cursor stays on the group until Done, which is what keeps the menu on screen. A
+group counts as finished once it has at least `min` complete items, so zero items is a valid,
+first-class answer when `min` is 0.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from intake.definition import FormDefinition, Question
+from intake.engine_answer import Outcome, finish_item, refuse, skip_top, without
+from intake.events import Done, Event, RepeatAdd, RepeatEdit, RepeatRemove, Skip
+from intake.i18n import t
+from intake.nav import is_relevant, item_complete, pending_item
+from intake.parsing import Refusal
+from intake.state import InterviewState
+
+
+def _items(state: InterviewState, group: Question) -> list[dict[str, Any]]:
+    raw = state.answers.get(group.name, [])
+    return [dict(item) for item in raw] if isinstance(raw, list) else []
+
+
+def menu_event(
+    definition: FormDefinition, state: InterviewState, group: Question, event: Event
+) -> Outcome:
+    """Handle an event while the repeat menu of `group` is on screen."""
+    spec = group.repeat
+    low, high = (spec.min, spec.max) if spec else (0, 10)
+    items = _items(state, group)
+    if isinstance(event, RepeatAdd):
+        if len(items) >= high:
+            return refuse(definition, state, Refusal("engine.error.repeat_full", {"max": high}))
+        return _open_item(definition, state, group, None, {})
+    if isinstance(event, RepeatEdit | RepeatRemove):
+        if not 0 <= event.index < len(items):
+            return refuse(definition, state, Refusal("engine.error.repeat_index"))
+        if isinstance(event, RepeatEdit):
+            return _open_item(definition, state, group, event.index, items[event.index])
+        items.pop(event.index)
+        updated = state.model_copy(
+            update={
+                "answers": {**state.answers, group.name: items},
+                "cursor": group.name,
+                "pending": without(state.pending, "toggles", "reviewing"),
+            }
+        )
+        return Outcome(updated, notice=t("engine.notice.item_removed", state.language))
+    if isinstance(event, Done):
+        if len(items) < low:
+            return refuse(definition, state, Refusal("engine.error.repeat_min", {"min": low}))
+        for index, item in enumerate(items):
+            if not item_complete(definition, group, item, state.answers):
+                return refuse(
+                    definition,
+                    state,
+                    Refusal("engine.error.repeat_incomplete", {"number": index + 1}),
+                )
+        trail = state.trail if group.name in state.trail else (*state.trail, group.name)
+        updated = state.model_copy(
+            update={
+                "answers": {**state.answers, group.name: items},
+                "skipped": tuple(path for path in state.skipped if path != group.name),
+                "trail": trail,
+                "cursor": None,
+                "pending": without(state.pending, "toggles", "reviewing"),
+            }
+        )
+        return Outcome(updated)
+    if isinstance(event, Skip):
+        if group.required:
+            return refuse(definition, state, Refusal("engine.error.required"))
+        return Outcome(
+            skip_top(state, group.name), notice=t("engine.notice.skipped", state.language)
+        )
+    return refuse(definition, state, Refusal("engine.error.on_menu"))
+
+
+def _open_item(
+    definition: FormDefinition,
+    state: InterviewState,
+    group: Question,
+    index: int | None,
+    values: dict[str, Any],
+) -> Outcome:
+    """Start filling an item (new when `index` is None); every inner question is asked."""
+    item: dict[str, Any] = {
+        "group": group.name,
+        "index": index,
+        "values": copy.deepcopy(values),
+        "asked": [],
+        "only": None,
+        "to_menu": True,
+    }
+    pending = {**without(state.pending, "toggles", "reviewing"), "item": item}
+    opened = state.model_copy(update={"pending": pending, "cursor": group.name})
+    return finish_item(definition, opened)
+
+
+def open_inner_edit(
+    definition: FormDefinition, state: InterviewState, group: Question, index: int, name: str
+) -> Outcome | None:
+    """Re-open one inner answer from the review (`stakeholders[0].st_sector`); None if invalid."""
+    items = _items(state, group)
+    inner = definition.question(name)
+    parent = definition.parent_of(name)
+    if (
+        inner is None
+        or parent is None
+        or parent.name != group.name
+        or inner.type == "note"
+        or not 0 <= index < len(items)
+        or not is_relevant(definition, group, state.answers)
+        or not is_relevant(definition, inner, state.answers, items[index])
+    ):
+        return None
+    item: dict[str, Any] = {
+        "group": group.name,
+        "index": index,
+        "values": copy.deepcopy(items[index]),
+        "asked": [],
+        "only": [name],
+        "to_menu": False,
+    }
+    pending = {**without(state.pending, "toggles", "reviewing"), "item": item}
+    return Outcome(state.model_copy(update={"pending": pending, "cursor": None}))
+
+
+def item_back(definition: FormDefinition, state: InterviewState) -> Outcome:
+    """Back inside an item: re-ask the previous inner question, or leave the item unchanged."""
+    item = copy.deepcopy(pending_item(state) or {})
+    group = definition.question(str(item.get("group")))
+    asked: list[str] = item.get("asked", [])
+    while asked and group is not None:
+        name = asked.pop()
+        inner = definition.question(name)
+        if inner is not None and is_relevant(definition, inner, state.answers, item.get("values")):
+            pending = {**without(state.pending, "toggles"), "item": item}
+            return Outcome(state.model_copy(update={"pending": pending}))
+    cursor = group.name if group is not None and item.get("to_menu") else None
+    left = state.model_copy(
+        update={"pending": without(state.pending, "item", "toggles"), "cursor": cursor}
+    )
+    return Outcome(left, notice=t("engine.notice.item_discarded", state.language))

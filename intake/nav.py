@@ -1,0 +1,306 @@
+"""Navigation derived from answers: where the interview stands, never stored as jumps.
+
+The current screen is a pure function of the state: the re-opened `cursor`, else a repeat item
+in progress, else the first relevant question that is neither answered nor skipped, else the
+review. Because nothing else is stored, resume, back, edit and re-routing after an edit all
+follow from the same few functions here, and no stored jump can ever point at the wrong place.
+
+`pending` (uncommitted UI state in `InterviewState`) uses these keys:
+`toggles` {path, values} for a multi-select being ticked; `item` {group, index, values, asked,
+only, to_menu} for a repeat item being filled in; `paused_from` (status before Cancel);
+`reviewing` (the user asked for the review before finishing).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from intake.definition import SELECT_TYPES, Choice, FormDefinition, Question
+from intake.expressions import Scope, holds
+from intake.state import InterviewState
+
+_ITEM_PATH = re.compile(r"^([a-z][a-z0-9_]*)\[(\d{1,4})\]\.([a-z][a-z0-9_]*)$")
+
+
+@dataclass(frozen=True)
+class Location:
+    """The question on screen; `group`/`index` are set for a question inside a repeat item."""
+
+    question: Question
+    path: str
+    group: Question | None = None
+    index: int | None = None
+
+
+def item_path(group: str, index: int, name: str) -> str:
+    """Paths of inner answers: `stakeholders[0].st_name` (0-based item index)."""
+    return f"{group}[{index}].{name}"
+
+
+def split_item_path(path: str) -> tuple[str, int, str] | None:
+    match = _ITEM_PATH.match(path)
+    return (match[1], int(match[2]), match[3]) if match else None
+
+
+def available_choices(
+    definition: FormDefinition,
+    question: Question,
+    answers: Mapping[str, Any],
+    item: Mapping[str, Any] | None = None,
+) -> list[Choice]:
+    """The question's choices after its `choice_filter` (with `choice` and `tags` bound)."""
+    choices = definition.choices_for(question)
+    if not question.choice_filter:
+        return list(choices)
+    return [
+        choice
+        for choice in choices
+        if holds(
+            question.choice_filter,
+            Scope(answers, item, {"choice": choice.name, "tags": choice.tags}),
+            default=True,
+        )
+    ]
+
+
+def is_relevant(
+    definition: FormDefinition,
+    question: Question,
+    answers: Mapping[str, Any],
+    item: Mapping[str, Any] | None = None,
+) -> bool:
+    """Relevant = its condition holds, and (for a select) at least one choice is left to pick:
+    a select whose filter removed every option could never be answered, so it is not asked."""
+    if not holds(question.relevant, Scope(answers, item), default=True):
+        return False
+    if question.type in SELECT_TYPES:
+        return bool(available_choices(definition, question, answers, item))
+    return True
+
+
+def choices_still_valid(
+    definition: FormDefinition,
+    question: Question,
+    value: Any,
+    answers: Mapping[str, Any],
+    item: Mapping[str, Any] | None = None,
+) -> bool:
+    """False when an earlier edit filtered out an option this answer had picked."""
+    if question.type not in SELECT_TYPES:
+        return True
+    names = {choice.name for choice in available_choices(definition, question, answers, item)}
+    picked = value if isinstance(value, list) else [value]
+    return all(name in names for name in picked)
+
+
+def item_complete(
+    definition: FormDefinition,
+    group: Question,
+    item: Mapping[str, Any],
+    answers: Mapping[str, Any],
+) -> bool:
+    """Every relevant required inner question of the item has an answer."""
+    return all(
+        inner.name in item
+        for inner in group.questions
+        if inner.required
+        and inner.type != "note"
+        and is_relevant(definition, inner, answers, item)
+    )
+
+
+def is_done(definition: FormDefinition, question: Question, state: InterviewState) -> bool:
+    """Answered or skipped; a repeat is done with enough complete items (zero when min is 0)."""
+    if question.name in state.skipped:
+        return True
+    if question.type == "note":
+        return question.name in state.trail
+    if question.name not in state.answers:
+        return False
+    if question.type == "repeat":
+        items = state.answers[question.name]
+        spec_min = question.repeat.min if question.repeat else 0
+        return (
+            isinstance(items, list)
+            and len(items) >= spec_min
+            and all(item_complete(definition, question, item, state.answers) for item in items)
+        )
+    return True
+
+
+def relevant_questions(definition: FormDefinition, answers: Mapping[str, Any]) -> list[Question]:
+    return [q for q in definition.questions if is_relevant(definition, q, answers)]
+
+
+def first_open(definition: FormDefinition, state: InterviewState) -> Question | None:
+    for question in relevant_questions(definition, state.answers):
+        if not is_done(definition, question, state):
+            return question
+    return None
+
+
+def pending_item(state: InterviewState) -> dict[str, Any] | None:
+    item = state.pending.get("item")
+    return item if isinstance(item, dict) else None
+
+
+def next_inner(
+    definition: FormDefinition,
+    group: Question,
+    pending: Mapping[str, Any],
+    answers: Mapping[str, Any],
+) -> Question | None:
+    """The next inner question of an item in progress, or None when the item is complete."""
+    values = pending.get("values", {})
+    only = pending.get("only")
+    for inner in group.questions:
+        if only is not None and inner.name not in only:
+            continue
+        if inner.name in pending.get("asked", []):
+            continue
+        if is_relevant(definition, inner, answers, values):
+            return inner
+    return None
+
+
+def pending_index(pending: Mapping[str, Any], answers: Mapping[str, Any]) -> int:
+    index = pending.get("index")
+    if isinstance(index, int):
+        return index
+    items = answers.get(str(pending.get("group")), [])
+    return len(items) if isinstance(items, list) else 0
+
+
+def current(definition: FormDefinition, state: InterviewState) -> Location | None:
+    """The screen the user is on; None means the review (or submitted/cancelled) screen."""
+    pending = pending_item(state)
+    if pending is not None:
+        group = definition.question(str(pending.get("group")))
+        if group is not None and group.type == "repeat":
+            inner = next_inner(definition, group, pending, state.answers)
+            if inner is not None:
+                index = pending_index(pending, state.answers)
+                return Location(inner, item_path(group.name, index, inner.name), group, index)
+    if state.pending.get("reviewing"):
+        return None
+    if state.cursor:
+        question = definition.question(state.cursor)
+        if question is not None and definition.parent_of(question.name) is None:
+            return Location(question, question.name)
+    question = first_open(definition, state)
+    return Location(question, question.name) if question is not None else None
+
+
+def top_level(definition: FormDefinition, location: Location | None) -> Question | None:
+    if location is None:
+        return None
+    return location.group or location.question
+
+
+def back_target(definition: FormDefinition, state: InterviewState) -> str | None:
+    """The latest answered/skipped path before the current one that is still relevant."""
+    here = top_level(definition, current(definition, state))
+    trail = list(state.trail)
+    if here is not None and here.name in trail:
+        trail = trail[: trail.index(here.name)]
+    for path in reversed(trail):
+        question = definition.question(path)
+        if question is None or (here is not None and path == here.name):
+            continue
+        if not is_relevant(definition, question, state.answers):
+            continue
+        if is_done(definition, question, state) or question.name in state.answers:
+            return path
+    return None
+
+
+def reconcile(definition: FormDefinition, state: InterviewState) -> InterviewState:
+    """Move answers that an edit made irrelevant (or invalid) to `stale`, and drop UI state
+    that no longer points anywhere. Stale answers are kept, never deleted: when the question
+    becomes relevant again it is asked anew with the stale value shown (Done keeps it)."""
+    answers = dict(state.answers)
+    stale = dict(state.stale)
+    for _ in range(len(definition.questions) + 1):  # fixpoint; one pass for lint-clean forms
+        changed = False
+        for question in definition.questions:
+            if question.name not in answers:
+                continue
+            value = answers[question.name]
+            if not is_relevant(definition, question, answers) or not choices_still_valid(
+                definition, question, value, answers
+            ):
+                stale[question.name] = answers.pop(question.name)
+                changed = True
+            elif question.type == "repeat" and isinstance(value, list):
+                items = [
+                    _reconcile_item(definition, question, i, dict(item), answers, stale)
+                    for i, item in enumerate(value)
+                ]
+                if items != value:
+                    answers[question.name] = items
+                    changed = True
+        if not changed:
+            break
+    names = {q.name for q in definition.questions}
+    skipped = tuple(
+        path
+        for path in state.skipped
+        if path in names
+        and path not in answers
+        and is_relevant(definition, definition.question(path), answers)  # type: ignore[arg-type]
+    )
+    state = state.model_copy(update={"answers": answers, "stale": stale, "skipped": skipped})
+    return _tidy_pending(definition, state)
+
+
+def _reconcile_item(
+    definition: FormDefinition,
+    group: Question,
+    index: int,
+    item: dict[str, Any],
+    answers: Mapping[str, Any],
+    stale: dict[str, Any],
+) -> dict[str, Any]:
+    for inner in group.questions:
+        if inner.name in item and (
+            not is_relevant(definition, inner, answers, item)
+            or not choices_still_valid(definition, inner, item[inner.name], answers, item)
+        ):
+            stale[item_path(group.name, index, inner.name)] = item.pop(inner.name)
+    return item
+
+
+def _tidy_pending(definition: FormDefinition, state: InterviewState) -> InterviewState:
+    pending = dict(state.pending)
+    cursor = state.cursor
+    if cursor is not None:
+        question = definition.question(cursor)
+        if (
+            question is None
+            or definition.parent_of(cursor) is not None
+            or not is_relevant(definition, question, state.answers)
+        ):
+            cursor = None
+    item = pending.get("item")
+    if isinstance(item, dict):
+        group = definition.question(str(item.get("group")))
+        items = state.answers.get(group.name, []) if group is not None else []
+        index = item.get("index")
+        if (
+            group is None
+            or group.type != "repeat"
+            or not is_relevant(definition, group, state.answers)
+            or (isinstance(index, int) and not 0 <= index < len(items))
+        ):
+            pending.pop("item")
+    state = state.model_copy(update={"pending": pending, "cursor": cursor})
+    toggles = pending.get("toggles")
+    if isinstance(toggles, dict):
+        location = current(definition, state)
+        if location is None or toggles.get("path") != location.path:
+            pending.pop("toggles")
+            state = state.model_copy(update={"pending": pending})
+    return state

@@ -1,0 +1,250 @@
+"""Typed answers from free text, and the checks every answer passes before it is stored.
+
+People type numbers the way their country writes them ("1 200", "1,5"), paste URLs without a
+scheme, and answer list questions on one line or several. Parsing is forgiving about form and
+strict about meaning: when it refuses, it returns a `Refusal` naming a catalog message that says
+why and shows an example, so the re-prompt teaches instead of scolding.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from intake.definition import Choice, FormDefinition, Localized, Question
+from intake.expressions import Scope, holds
+
+TEXT_MAX = 500
+LONG_TEXT_MAX = 4000
+YEAR_MIN, YEAR_MAX = 1800, 2100
+LIKERT = ("1", "2", "3", "4", "5")
+_SPACES = re.compile(r"[\s\u00a0\u202f\u2009_']+")
+_PLAIN_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+_GROUPED = re.compile(r"^[+-]?\d{1,3}([.,]\d{3})+$")
+_LIST_SPLIT = re.compile(r"[\n;,]+")
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why an answer was not accepted: a catalog key with its fields, or the form's own text."""
+
+    key: str
+    params: dict[str, Any] = field(default_factory=dict)
+    message: Localized | None = None
+
+
+def parse_answer(
+    definition: FormDefinition, question: Question, text: str, choices: list[Choice]
+) -> Any | Refusal:
+    """Turn typed text into the value stored for `question`, or a Refusal."""
+    text = text.strip()
+    kind = question.type
+    if kind in {"text", "long_text"}:
+        return text if text else Refusal("engine.error.empty")
+    if kind == "integer":
+        return _number(text, integer=True)
+    if kind == "decimal":
+        return _number(text, integer=False)
+    if kind == "year":
+        return _year(text)
+    if kind == "url":
+        return _url(text)
+    if kind == "list":
+        return _list(text)
+    if kind == "likert":
+        return int(text) if text in LIKERT else Refusal("engine.error.likert")
+    if kind == "select_one":
+        return _one_choice(definition, text, choices)
+    if kind == "select_multiple":
+        return _many_choices(definition, text, choices)
+    return Refusal("engine.error.not_here")
+
+
+def _number(text: str, *, integer: bool) -> int | float | Refusal:
+    refusal = Refusal("engine.error.integer" if integer else "engine.error.decimal")
+    compact = _SPACES.sub("", text)
+    if not compact or len(compact) > 30:
+        return refusal
+    if "," in compact and "." in compact:
+        decimal_mark = "," if compact.rfind(",") > compact.rfind(".") else "."
+        thousands = "." if decimal_mark == "," else ","
+        compact = compact.replace(thousands, "").replace(decimal_mark, ".")
+    elif _GROUPED.match(compact) and (integer or compact.count(compact[-4]) > 1):
+        compact = compact.replace(",", "").replace(".", "")
+    else:
+        compact = compact.replace(",", ".")
+    if not _PLAIN_NUMBER.match(compact):
+        return refusal
+    number = float(compact)
+    if integer:
+        if not number.is_integer():
+            return refusal
+        return int(compact.split(".")[0])
+    return number
+
+
+def _year(text: str) -> int | Refusal:
+    return int(text) if re.fullmatch(r"\d{4}", text) else Refusal("engine.error.year")
+
+
+def _url(text: str) -> str | Refusal:
+    refusal = Refusal("engine.error.url")
+    if not text or any(ch.isspace() for ch in text):
+        return refusal
+    candidate = text if "://" in text else f"https://{text}"
+    try:
+        parts = urlsplit(candidate)
+        host = parts.hostname or ""
+    except ValueError:
+        return refusal
+    if parts.scheme.lower() not in {"http", "https"} or "." not in host.strip("."):
+        return refusal
+    return candidate
+
+
+def _list(text: str) -> list[str] | Refusal:
+    items = [item.strip() for item in _LIST_SPLIT.split(text)]
+    items = [item for item in items if item]
+    return items if items else Refusal("engine.error.list_empty")
+
+
+def _match_choice(definition: FormDefinition, token: str, choices: list[Choice]) -> str | None:
+    """A typed number (1-based), a choice name, or a label in any language."""
+    token = token.strip()
+    if token.isdigit():
+        index = int(token) - 1
+        return choices[index].name if 0 <= index < len(choices) else None
+    wanted = token.casefold()
+    for choice in choices:
+        texts = [choice.name, *choice.label.values()]
+        if any(text.strip().casefold() == wanted for text in texts):
+            return choice.name
+    return None
+
+
+def _one_choice(definition: FormDefinition, text: str, choices: list[Choice]) -> str | Refusal:
+    found = _match_choice(definition, text, choices) if text else None
+    return found if found is not None else Refusal("engine.error.choice_typed")
+
+
+def _many_choices(
+    definition: FormDefinition, text: str, choices: list[Choice]
+) -> list[str] | Refusal:
+    whole = _match_choice(definition, text, choices) if text else None
+    if whole is not None:
+        return [whole]
+    tokens: list[str] = []
+    for part in _LIST_SPLIT.split(text):
+        part = part.strip()
+        if re.fullmatch(r"[\d\s]+", part):
+            tokens.extend(part.split())
+        elif part:
+            tokens.append(part)
+    picked: list[str] = []
+    for token in tokens:
+        found = _match_choice(definition, token, choices)
+        if found is None:
+            return Refusal("engine.error.choice_typed")
+        if found not in picked:
+            picked.append(found)
+    return picked if picked else Refusal("engine.error.choice_typed")
+
+
+def check_answer(
+    definition: FormDefinition,
+    question: Question,
+    value: Any,
+    answers: Mapping[str, Any],
+    item: Mapping[str, Any] | None = None,
+) -> Refusal | None:
+    """Type-independent checks on a parsed value: ranges, lengths, selections, the form's rule."""
+    limits = question.constraint
+    refusal = _built_in_limits(question, value)
+    if refusal is not None:
+        return refusal
+    if limits is not None:
+        refusal = _form_limits(question, value)
+        if refusal is not None:
+            return refusal
+        scope = Scope(answers, item, {"value": value})
+        if limits.expr and not holds(limits.expr, scope, default=True):
+            return Refusal("engine.error.constraint", message=limits.message)
+    return None
+
+
+def _built_in_limits(question: Question, value: Any) -> Refusal | None:
+    kind = question.type
+    limits = question.constraint
+    if kind == "year" and isinstance(value, int):
+        low = int(limits.min) if limits and limits.min is not None else YEAR_MIN
+        high = int(limits.max) if limits and limits.max is not None else YEAR_MAX
+        if not low <= value <= high:
+            return Refusal("engine.error.year_range", {"min": low, "max": high})
+    if kind in {"text", "long_text"} and isinstance(value, str):
+        default_max = LONG_TEXT_MAX if kind == "long_text" else TEXT_MAX
+        top = limits.max_len if limits and limits.max_len is not None else default_max
+        if len(value) > top:
+            return Refusal("engine.error.too_long", {"max_len": top, "length": len(value)})
+    if (
+        kind == "list"
+        and isinstance(value, list)
+        and question.max_items is not None
+        and len(value) > question.max_items
+    ):
+        return Refusal("engine.error.list_too_many", {"max": question.max_items})
+    if kind == "select_multiple" and isinstance(value, list):
+        return _selection_limits(question, value)
+    return None
+
+
+def _selection_limits(question: Question, value: list[str]) -> Refusal | None:
+    exclusive = [name for name in value if name in question.exclusive]
+    if exclusive and len(value) > 1:
+        return Refusal("engine.error.exclusive_mixed")
+    low = question.min_select if question.min_select is not None else 1
+    if len(value) < low:
+        return Refusal("engine.error.select_min", {"min": low})
+    if question.max_select is not None and len(value) > question.max_select:
+        return Refusal("engine.error.select_max", {"max": question.max_select})
+    return None
+
+
+def _form_limits(question: Question, value: Any) -> Refusal | None:
+    limits = question.constraint
+    assert limits is not None
+    numbers = value if isinstance(value, list) else [value]
+    for item in numbers:
+        if isinstance(item, int | float) and question.type != "year":
+            if limits.min is not None and item < limits.min:
+                return Refusal("engine.error.too_small", {"min": _plain(limits.min)})
+            if limits.max is not None and item > limits.max:
+                return Refusal("engine.error.too_large", {"max": _plain(limits.max)})
+        if isinstance(item, str) and question.type not in {"select_one", "select_multiple"}:
+            if limits.min_len is not None and len(item) < limits.min_len:
+                return Refusal("engine.error.too_short", {"min_len": limits.min_len})
+            if limits.max_len is not None and len(item) > limits.max_len:
+                return Refusal(
+                    "engine.error.too_long", {"max_len": limits.max_len, "length": len(item)}
+                )
+    return None
+
+
+def _plain(number: float) -> str:
+    return str(int(number)) if float(number).is_integer() else str(number)
+
+
+def fits_type(question: Question, value: Any) -> bool:
+    """Whether a stored value has the JSON shape its question type promises (see state.py)."""
+    kind = question.type
+    if kind in {"text", "long_text", "url", "select_one"}:
+        return isinstance(value, str)
+    if kind in {"integer", "year", "likert"}:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == "decimal":
+        return isinstance(value, float)
+    if kind in {"list", "select_multiple"}:
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    return False
