@@ -141,9 +141,12 @@ def _sync(
     if reusable:
         source_ids = sorted({by_hash[c.content_hash] for c in reusable})
         old = collection.get(ids=source_ids, include=["embeddings"])
+        stored_vectors = old["embeddings"]  # a numpy array: no truthiness tests on it
         old_vectors = {
             cid: np.asarray(vector, dtype=np.float32)
-            for cid, vector in zip(old["ids"], old["embeddings"] or [], strict=True)
+            for cid, vector in zip(
+                old["ids"], [] if stored_vectors is None else stored_vectors, strict=True
+            )
         }
         for chunk in reusable:
             vector = old_vectors.get(by_hash[chunk.content_hash])
