@@ -59,7 +59,8 @@ def test_hash_changes_with_content_but_not_with_position() -> None:
     shifted = chunk_document(
         _doc("# Topic\n## New\nA new first section.\n## A\nFirst text.\n## B\nSecond text.\n")
     )
-    assert shifted[2].id == "topic#2" and shifted[2].content_hash == base[1].content_hash
+    assert shifted[2].id == "topic#2"
+    assert shifted[2].content_hash == base[1].content_hash
 
 
 def test_alias_change_changes_every_hash() -> None:

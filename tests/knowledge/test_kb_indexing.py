@@ -19,6 +19,7 @@ from knowledge.store import (
     META_CHUNKER,
     META_MODEL,
     IndexMismatchError,
+    close_client,
     find_collection,
     open_client,
 )
@@ -37,7 +38,7 @@ def _stored(config: KnowledgeConfig) -> tuple[dict[str, str], dict[str, Any]]:
         }
         return hashes, dict(collection.metadata or {})
     finally:
-        client.close()
+        close_client(client)
 
 
 def _expected_chunks(config: KnowledgeConfig) -> int:
@@ -50,10 +51,12 @@ def test_index_then_reindex_is_an_upsert(own_config: KnowledgeConfig, counting: 
     total = _expected_chunks(own_config)
     assert first.as_dict() == {"added": total, "updated": 0, "removed": 0, "unchanged": 0}
     assert first.embedded == total == len(counting.documents)
-    assert steps[0] == (0, total) and steps[-1] == (total, total)
+    assert steps[0] == (0, total)
+    assert steps[-1] == (total, total)
     hashes, meta = _stored(own_config)
     assert len(hashes) == total
-    assert meta[META_MODEL] == MINILM_MODEL_ID and META_CHUNKER in meta
+    assert meta[META_MODEL] == MINILM_MODEL_ID
+    assert META_CHUNKER in meta
 
     counting.documents.clear()
     second = index(own_config, embeddings=counting)
@@ -103,7 +106,9 @@ def test_deleted_and_new_documents_are_removed_and_added(
     counting.documents.clear()
     report = index(own_config, embeddings=counting)
     after, _ = _stored(own_config)
-    assert report.removed == len(gone) and report.added == 1 and report.updated == 0
+    assert report.removed == len(gone)
+    assert report.added == 1
+    assert report.updated == 0
     assert not set(gone) & set(after)
     assert "double-helix#0" in after
     assert len(counting.documents) == 1
@@ -125,8 +130,10 @@ def test_inserted_section_reuses_vectors_of_shifted_chunks(
     report = index(own_config, embeddings=counting)
     # Old #1, #2 move unchanged to #2, #3 (vectors copied). #0 and #1 are new text: the new
     # section, and "What it is" without the "# Production system" line it used to carry.
-    assert report.added == 1 and report.updated == 3
-    assert report.reused == 2 and report.embedded == 2
+    assert report.added == 1
+    assert report.updated == 3
+    assert report.reused == 2
+    assert report.embedded == 2
     assert len(counting.documents) == 2
     assert "It makes things people need." in counting.documents[0]
     with KnowledgeBase.open(own_config, embeddings=counting.inner) as kb:
@@ -150,7 +157,8 @@ def test_index_built_by_another_model_is_refused(
     # Asking still works, on keywords, and says what to do.
     with caplog.at_level(logging.WARNING), KnowledgeBase.open(other, embeddings=counting) as kb:
         assert kb.mode == "keyword"
-        assert kb.warning is not None and "helix index --rebuild" in kb.warning
+        assert kb.warning is not None
+        assert "helix index --rebuild" in kb.warning
         assert "all-MiniLM-L6-v2-onnx-int8" in kb.warning
     assert "helix index --rebuild" in caplog.text
 
@@ -159,7 +167,7 @@ def test_malformed_document_stops_index_but_not_first_start(
     own_config: KnowledgeConfig, counting: Any
 ) -> None:
     (own_config.docs_dir / "broken.md").write_text("no front matter", encoding="utf-8")
-    with pytest.raises(DocumentError, match="broken.md"):
+    with pytest.raises(DocumentError, match=r"broken\.md"):
         index(own_config, embeddings=counting)
     report = ensure_index(own_config, embeddings=counting)
     assert report is not None
@@ -184,7 +192,8 @@ def test_knowledge_base_builds_the_index_on_first_start(
 ) -> None:
     client = open_client(own_config)
     assert find_collection(client, own_config.collection) is None
-    client.close()
+    close_client(client)
     with KnowledgeBase.open(own_config, embeddings=minilm) as kb:
-        assert kb.mode == "hybrid" and kb.warning is None
+        assert kb.mode == "hybrid"
+        assert kb.warning is None
         assert len(kb.chunks) == _expected_chunks(own_config)
