@@ -87,19 +87,24 @@ def index(
         # Syncing to an empty set would delete the whole index; a missing or emptied docs
         # directory is far more likely a deployment mistake than an intent.
         raise DocumentError([*loaded.problems, f"{config.docs_dir}: no valid documents to index"])
-    if embeddings is None:
-        embeddings = load_embeddings(
-            config.embeddings, model_path=config.model_path, tokenizer_path=config.tokenizer_path
-        )
     model_id = model_id_for(config.embeddings)
     own_client = client is None
     client = client or open_client(config)
     try:
-        if rebuild and find_collection(client, config.collection) is not None:
-            client.delete_collection(config.collection)
         existing = find_collection(client, config.collection)
-        if existing is not None:
+        if existing is not None and not rebuild:
+            # Before loading the model: "you switched models, rebuild" is the useful message.
             check_compatible(existing, model_id)
+        if embeddings is None:
+            embeddings = load_embeddings(
+                config.embeddings,
+                model_path=config.model_path,
+                tokenizer_path=config.tokenizer_path,
+            )
+        if existing is not None and rebuild:
+            # Only now: a rebuild that cannot embed must not have destroyed the old index.
+            client.delete_collection(config.collection)
+            existing = None
         collection = existing or create_collection(client, config.collection, model_id)
         store = vector_store(client, config.collection, embeddings)
         chunks = chunk_documents(loaded.documents)

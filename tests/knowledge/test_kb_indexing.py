@@ -13,7 +13,7 @@ from knowledge.base import KnowledgeBase
 from knowledge.chunking import chunk_documents
 from knowledge.config import KnowledgeConfig
 from knowledge.documents import DocumentError, load_documents
-from knowledge.embeddings import MINILM_MODEL_ID
+from knowledge.embeddings import MINILM_MODEL_ID, EmbeddingsUnavailable
 from knowledge.indexer import ensure_index, index
 from knowledge.store import (
     META_CHUNKER,
@@ -197,3 +197,14 @@ def test_knowledge_base_builds_the_index_on_first_start(
         assert kb.mode == "hybrid"
         assert kb.warning is None
         assert len(kb.chunks) == _expected_chunks(own_config)
+
+
+def test_a_rebuild_that_cannot_embed_keeps_the_old_index(
+    own_config: KnowledgeConfig, counting: Any, tmp_path: Path
+) -> None:
+    index(own_config, embeddings=counting)
+    bad = tmp_path / "model.onnx"
+    bad.write_bytes(b"not a model")
+    with pytest.raises(EmbeddingsUnavailable, match="sha256"):
+        index(replace(own_config, model_path=bad), rebuild=True)
+    assert len(_stored(own_config)[0]) == _expected_chunks(own_config)
