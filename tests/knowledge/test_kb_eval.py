@@ -1,0 +1,106 @@
+"""Evaluation code: set loaders, metrics, threshold calibration; and the committed-set gate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from knowledge.base import KnowledgeBase
+from knowledge.eval.calibrate import calibrate, choose_threshold
+from knowledge.eval.dataset import OFFTOPIC, QUESTIONS, load_offtopic, load_questions
+from knowledge.eval.harness import eval_knowledge_base, keyword_only
+from knowledge.eval.metrics import evaluate, first_rank, percentile
+from knowledge.guard import DENSE_THRESHOLD
+
+
+def test_loaders_read_the_fixture_sets(fixtures_dir: Path) -> None:
+    questions = load_questions(fixtures_dir / "questions.yaml")
+    assert questions[0].q == "What is a production system?"
+    assert questions[0].expected == ("production-system",)
+    offtopic = load_offtopic(fixtures_dir / "offtopic.yaml")
+    assert {o.kind for o in offtopic} == {"offtopic", "injection"}
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "fragment"),
+    [
+        ("q.yaml", "questions: {a: 1}\n", "expected 'questions:'"),
+        ("q.yaml", "questions:\n  - {q: hi}\n", "question 1 needs"),
+        ("q.yaml", "questions:\n  - {q: '', expected: [a]}\n", "question 1 needs"),
+        ("o.yaml", "offtopic:\n  - {q: hi, kind: rude}\n", "entry 1 needs"),
+    ],
+)
+def test_loaders_name_the_file_and_entry(
+    tmp_path: Path, name: str, text: str, fragment: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    loader = load_questions if name == "q.yaml" else load_offtopic
+    with pytest.raises(ValueError, match=fragment) as caught:
+        loader(path)
+    assert name in str(caught.value)
+
+
+def test_first_rank_and_percentile() -> None:
+    assert first_rank(["b", "x"], ["a", "b", "c"]) == 2
+    assert first_rank(["z"], ["a"]) is None
+    assert percentile([5.0, 1.0, 3.0, 2.0, 4.0], 50) == 3.0
+    assert percentile(list(map(float, range(1, 101))), 95) == 95.0
+
+
+def test_threshold_sits_in_the_widest_gap_when_separable() -> None:
+    chosen = choose_threshold("x", keep=[0.5, 0.6, 0.7], drop=[0.1, 0.2, 0.3])
+    assert chosen.value == pytest.approx(0.4)
+    assert chosen.false_declines == 0
+    assert chosen.answered_offtopic == 0
+    assert chosen.margin_in_domain == pytest.approx(0.1)
+    assert chosen.margin_offtopic == pytest.approx(0.1)
+
+
+def test_threshold_prefers_declining_offtopic_when_they_overlap() -> None:
+    chosen = choose_threshold("x", keep=[0.3, 0.5, 0.6], drop=[0.1, 0.35])
+    # Answering the 0.35 off-topic costs 2, declining the 0.3 in-domain costs 1.
+    assert 0.35 < chosen.value <= 0.5
+    assert chosen.false_declines == 1
+    assert chosen.answered_offtopic == 0
+    assert chosen.margin_in_domain < 0
+
+
+def test_calibration_and_evaluation_run_on_the_fixture_sets(
+    kb: KnowledgeBase, fixtures_dir: Path
+) -> None:
+    result = calibrate(kb, fixtures_dir / "questions.yaml", fixtures_dir / "offtopic.yaml")
+    assert result["questions"] == 8
+    assert result["injections_caught_by_pattern"] == result["injections"] == 3
+    dense = result["dense"]
+    assert isinstance(dense, dict)
+    assert dense["answered_offtopic"] == 0
+    questions = load_questions(fixtures_dir / "questions.yaml")
+    offtopic = load_offtopic(fixtures_dir / "offtopic.yaml")
+    hybrid = evaluate(kb, questions, offtopic)
+    baseline = evaluate(keyword_only(kb), questions, offtopic)
+    assert hybrid.mode == "hybrid"
+    assert baseline.mode == "keyword"
+    assert hybrid.hit_at[5] == 1.0
+    assert hybrid.mrr >= baseline.mrr
+    assert hybrid.offtopic_declined == 1.0
+    assert hybrid.injection_declined == 1.0
+
+
+COMMITTED = QUESTIONS.exists() and OFFTOPIC.exists()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not COMMITTED, reason="the evaluation sets are not committed yet")
+def test_committed_evaluation_set_meets_the_aims() -> None:
+    """The gate: the packaged documents answer the committed questions and decline the rest."""
+    questions = load_questions()
+    offtopic = load_offtopic()
+    with eval_knowledge_base() as kb:
+        assert kb.mode == "hybrid", kb.warning
+        report = evaluate(kb, questions, offtopic)
+    assert report.hit_at[5] >= 0.95, report.misses
+    assert report.offtopic_declined == 1.0, report.answered_offtopic
+    assert report.injection_declined == 1.0, report.answered_offtopic
+    assert report.false_decline <= 0.05, (DENSE_THRESHOLD, report.false_declines)
