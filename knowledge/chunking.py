@@ -99,11 +99,17 @@ def _hash(text: str, doc: Document, section: str) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
 
 
-def chunk_document(doc: Document) -> list[Chunk]:
-    """Chunks of one document, numbered from 0 in reading order."""
+def chunk_document(
+    doc: Document, *, size: int = CHUNK_SIZE, overlap: int = CHUNK_OVERLAP
+) -> list[Chunk]:
+    """Chunks of one document, numbered from 0 in reading order.
+
+    `size`/`overlap` exist for the tuning benchmark; the index always uses the defaults, which
+    `CHUNKER_VERSION` names.
+    """
     sections = MarkdownHeaderTextSplitter(HEADERS, strip_headers=False).split_text(doc.body)
     splitter = RecursiveCharacterTextSplitter.from_language(
-        Language.MARKDOWN, chunk_size=CHUNK_SIZE, chunk_overlap=CHUNK_OVERLAP
+        Language.MARKDOWN, chunk_size=size, chunk_overlap=overlap
     )
     chunks: list[Chunk] = []
     for piece in splitter.split_documents(sections):
@@ -133,6 +139,8 @@ def chunk_document(doc: Document) -> list[Chunk]:
     return chunks
 
 
-def chunk_documents(docs: list[Document]) -> list[Chunk]:
+def chunk_documents(
+    docs: list[Document], *, size: int = CHUNK_SIZE, overlap: int = CHUNK_OVERLAP
+) -> list[Chunk]:
     """All chunks of all documents, in document order."""
-    return [chunk for doc in docs for chunk in chunk_document(doc)]
+    return [chunk for doc in docs for chunk in chunk_document(doc, size=size, overlap=overlap)]
