@@ -1,0 +1,135 @@
+"""The composition root of the Telegram surface: `build_application(settings, services)`.
+
+One `Application` per process: HTML by default (every user text is escaped in `render`), the
+AIORateLimiter in front of every send (it honours 429 `retry_after`), a retrying HTTP client for
+5xx and unsent requests, a typed `HelixContext`, and the services opened in `post_init` (off the
+event loop: migrations and demo data are blocking) and closed in `post_shutdown`. Tests and the
+benchmark inject their own `Services` and a faster rate; the bot then leaves closing them to the
+caller. Handlers come from one module per feature, registered in an order that matters: feature
+commands first, then buttons, then the fallbacks that catch whatever is left.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+
+from bot.services import Services, open_services
+from bot.settings import Settings
+from bot.telegram.context import BotData, HelixApp, HelixContext
+from bot.telegram.handlers import (
+    account,
+    admin,
+    buttons,
+    commands,
+    errors,
+    fallback,
+    interview,
+    knowledge,
+)
+from bot.telegram.request import RetryingRequest
+from bot.telegram.session import off_loop
+from intake.i18n import LANGUAGES, t
+
+log = logging.getLogger(__name__)
+
+#: (command, catalog key of its description); the order is the order shown in Telegram's menu.
+USER_COMMANDS = (
+    ("start", "bot.command.start"),
+    ("help", "bot.command.help"),
+    ("review", "bot.command.review"),
+    ("back", "bot.command.back"),
+    ("skip", "bot.command.skip"),
+    ("status", "bot.command.status"),
+    ("ask", "bot.command.ask"),
+    ("language", "bot.command.language"),
+    ("cancel", "bot.command.cancel"),
+    ("mydata", "bot.command.mydata"),
+    ("deleteme", "bot.command.deleteme"),
+)
+ADMIN_COMMANDS = (("stats", "bot.command.stats"), ("export", "bot.command.export"))
+FEATURES = (interview, commands, account, admin, knowledge, buttons, fallback, errors)
+
+
+def build_command_list(lang: str = "en", *, admin_commands: bool = False) -> list[BotCommand]:
+    """The commands Telegram shows in its menu, in `lang`; admins also see theirs."""
+    pairs = USER_COMMANDS + (ADMIN_COMMANDS if admin_commands else ())
+    return [BotCommand(name, t(key, lang)) for name, key in pairs]
+
+
+def file_url_for(api_url: str) -> str:
+    """The file-download URL matching a Bot API URL (`…/bot` → `…/file/bot`)."""
+    head, sep, tail = api_url.rpartition("/bot")
+    return f"{head}/file/bot{tail}" if sep else api_url.rstrip("/") + "/file/bot"
+
+
+async def set_commands(app: HelixApp, settings: Settings) -> None:
+    """Publish the command menu per language, and the admin menu to each admin's chat."""
+    bot = app.bot
+    try:
+        for lang in LANGUAGES:
+            code = None if lang == "en" else lang
+            await bot.set_my_commands(build_command_list(lang), language_code=code)
+        for admin_id in settings.admin_ids:
+            scope = BotCommandScopeChat(chat_id=admin_id)
+            await bot.set_my_commands(build_command_list(admin_commands=True), scope=scope)
+    except TelegramError as exc:  # a menu is a convenience: never block start-up on it
+        log.warning("could not set the command menu: %s", exc)
+
+
+def build_application(
+    settings: Settings,
+    services: Services | None = None,
+    *,
+    rate_limit: float = 30.0,
+    max_retries: int = 3,
+    retry_backoff: float = 0.5,
+) -> HelixApp:
+    """Build (not start) the bot; `services` injected are used as is and not closed."""
+    if settings.telegram_bot_token is None:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+
+    async def post_init(app: HelixApp) -> None:
+        data = app.bot_data
+        if services is None:
+            data.services = await off_loop(open_services, settings)
+            data.owns_services = True
+        else:
+            data.services = services
+        await set_commands(app, settings)
+
+    async def post_shutdown(app: HelixApp) -> None:
+        data = app.bot_data
+        if data.owns_services and data.has_services:
+            await off_loop(data.services.close)
+        data.services = None
+
+    app: HelixApp = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token.get_secret_value())
+        .base_url(settings.telegram_api_url)
+        .base_file_url(file_url_for(settings.telegram_api_url))
+        .request(RetryingRequest(backoff=retry_backoff))
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .rate_limiter(AIORateLimiter(overall_max_rate=rate_limit, max_retries=max_retries))
+        .context_types(ContextTypes(context=HelixContext, bot_data=BotData))
+        .concurrent_updates(True)
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+        .build()
+    )
+    for feature in FEATURES:
+        feature.register(app)
+    return app
+
+
+__all__ = ["Application", "build_application", "build_command_list"]

@@ -1,0 +1,123 @@
+"""The typed handler context: `context.services`, `context.runtime`, instead of dict lookups.
+
+PTB builds one `HelixContext` per update (via `ContextTypes`), and one `BotData` per application.
+`BotData` holds the process-wide collaborators (services opened in `post_init`) and the small
+in-memory bookkeeping the Telegram surface needs: per-user locks, the message that carries each
+user's live keyboard, and the user's recent typed answers (for edited messages and long answers
+split by Telegram). None of that bookkeeping is needed to resume an interview: the store is the
+source of truth, so losing it on a restart only means an old message keeps its buttons, which
+are then recognised as stale.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import weakref
+from collections import OrderedDict, deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.services import Services
+from intake.prompt import Prompt
+
+#: How many typed answers per user are remembered for edits and joining.
+TYPED_MEMORY = 10
+#: Users whose bookkeeping is kept in memory at once; the oldest are forgotten first.
+USERS_IN_MEMORY = 10_000
+
+
+class ServicesUnavailable(RuntimeError):
+    """A handler ran before `post_init` opened the services (or after shutdown)."""
+
+
+@dataclass(frozen=True)
+class PromptMessage:
+    """The message that shows a user's current screen and its live keyboard."""
+
+    chat_id: int
+    message_id: int
+    prompt: Prompt
+    has_keyboard: bool
+    menu: bool = False  # a menu shown over the screen (welcome back), never "answered"
+
+
+@dataclass(frozen=True)
+class TypedAnswer:
+    """A text message sent as an answer: which question it answered, when, and how long it was."""
+
+    message_id: int
+    path: str
+    timestamp: float  # the message date from Telegram (seconds), not the local clock
+    length: int  # UTF-16 units; Telegram splits pasted text near 4096
+    long: bool = False  # an accepted long_text answer (a candidate for joining)
+
+
+@dataclass
+class UserMemory:
+    prompt: PromptMessage | None = None
+    typed: deque[TypedAnswer] = field(default_factory=lambda: deque(maxlen=TYPED_MEMORY))
+
+
+class BotData:
+    """Application-wide state; PTB creates it empty, `post_init` fills in `services`."""
+
+    def __init__(self) -> None:
+        self._services: Services | None = None
+        self.owns_services = False
+        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+        self._memory: OrderedDict[str, UserMemory] = OrderedDict()
+        self.knowledge_lock = asyncio.Lock()
+
+    @property
+    def services(self) -> Services:
+        if self._services is None:
+            raise ServicesUnavailable("services are not open")
+        return self._services
+
+    @services.setter
+    def services(self, value: Services | None) -> None:
+        self._services = value
+
+    @property
+    def has_services(self) -> bool:
+        return self._services is not None
+
+    def lock(self, user_key: str) -> asyncio.Lock:
+        """The lock that serializes one user's updates (rapid taps must not race)."""
+        lock = self._locks.get(user_key)
+        if lock is None:
+            lock = asyncio.Lock()
+            self._locks[user_key] = lock
+        return lock
+
+    def memory(self, user_key: str) -> UserMemory:
+        """This user's bookkeeping; bounded so a long-running bot does not grow without end."""
+        found = self._memory.get(user_key)
+        if found is None:
+            found = self._memory[user_key] = UserMemory()
+            while len(self._memory) > USERS_IN_MEMORY:
+                self._memory.popitem(last=False)
+        else:
+            self._memory.move_to_end(user_key)
+        return found
+
+    def forget(self, user_key: str) -> None:
+        self._memory.pop(user_key, None)
+
+
+class HelixContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], BotData]):
+    """The context every Helix handler receives."""
+
+    @property
+    def services(self) -> Services:
+        return self.bot_data.services
+
+    @property
+    def runtime(self) -> BotData:
+        return self.bot_data
+
+
+#: The job queue's type is left open: PTB's builder does not carry custom contexts into it.
+HelixApp = Application[ExtBot[Any], HelixContext, dict[Any, Any], dict[Any, Any], BotData, Any]

@@ -1,0 +1,131 @@
+"""The callback-data scheme of every inline button, and how a press becomes an engine event.
+
+Interview buttons carry `op:fingerprint[:index]`. The fingerprint is a short hash of the screen
+the button was drawn for (kind, path, choice names, items, review lines), so a press can be
+checked against the screen the user is on *now*: an old button from a question already answered,
+or from before a restart, is recognised and answered as stale instead of being applied to the
+wrong question. Arguments are indexes into that same screen (choices, items, review lines,
+terms), never raw user text, so every payload is a few bytes, far below Telegram's 64-byte cap.
+
+Buttons that do not belong to an interview screen (welcome-back menu, language, delete
+confirmation) use fixed payloads: `w:c`, `l:es`, `del:yes`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from intake.events import (
+    Back,
+    Choose,
+    Done,
+    Edit,
+    Event,
+    RepeatAdd,
+    RepeatEdit,
+    RepeatRemove,
+    Skip,
+    Submit,
+    Toggle,
+)
+from intake.prompt import Prompt
+
+MAX_CALLBACK_BYTES = 64
+
+# Interview screen operations (fingerprinted).
+ANSWER = "a"  # pick choice i (select_one, likert)
+TOGGLE = "t"  # flip choice i (select_multiple)
+DONE = "d"  # confirm ticks, keep the earlier answer, continue after a note, finish a list
+BACK = "b"
+SKIP = "s"
+EXPLAIN = "x"  # explain term i, then show the same question again
+ADD = "ra"
+EDIT_ITEM = "re"
+REMOVE_ITEM = "rr"
+EDIT_LINE = "e"  # review line i
+SUBMIT = "S"
+SCREEN_OPS = frozenset(
+    {ANSWER, TOGGLE, DONE, BACK, SKIP, EXPLAIN, ADD, EDIT_ITEM, REMOVE_ITEM, EDIT_LINE, SUBMIT}
+)
+INDEXED_OPS = frozenset({ANSWER, TOGGLE, EXPLAIN, EDIT_ITEM, REMOVE_ITEM, EDIT_LINE})
+
+# Fixed menus.
+RESUME = "w"  # w:c continue, w:r review, w:n start over
+LANGUAGE = "l"  # l:<code>
+DELETE = "del"  # del:yes / del:no
+FIXED_OPS = frozenset({RESUME, LANGUAGE, DELETE})
+
+
+@dataclass(frozen=True)
+class Press:
+    """A decoded button press."""
+
+    op: str
+    fingerprint: str = ""
+    index: int | None = None
+    arg: str = ""
+
+
+def fingerprint(prompt: Prompt) -> str:
+    """8 hex digits identifying a screen by what its buttons refer to, not by its wording.
+
+    Ticks, notices and errors are left out so that toggling or a refusal keeps buttons valid;
+    choice names, item labels and review lines are in, so a changed list invalidates them.
+    """
+    parts = [prompt.kind, prompt.path or "", prompt.question_type or ""]
+    parts += [c.value for c in prompt.choices]
+    parts += [f"{i.index}={i.label}" for i in prompt.items]
+    parts += [f"{r.path}={r.value}" for r in prompt.review]
+    parts += list(prompt.terms)
+    digest = hashlib.blake2s("\x1f".join(parts).encode("utf-8"), digest_size=4)
+    return digest.hexdigest()
+
+
+def encode(op: str, screen: str = "", index: int | None = None) -> str:
+    """`op:screen[:index]` for screen buttons; `op:arg` for fixed menus (screen = the arg)."""
+    data = f"{op}:{screen}" if index is None else f"{op}:{screen}:{index}"
+    if len(data.encode("utf-8")) > MAX_CALLBACK_BYTES:
+        raise ValueError(f"callback data over {MAX_CALLBACK_BYTES} bytes: {data!r}")
+    return data
+
+
+def decode(data: str | None) -> Press | None:
+    """The press, or None for anything malformed (a forged or foreign payload is harmless)."""
+    if not data or len(data) > MAX_CALLBACK_BYTES:
+        return None
+    op, _, rest = data.partition(":")
+    if op in FIXED_OPS:
+        return Press(op=op, arg=rest) if rest and rest.isascii() and rest.isalnum() else None
+    if op not in SCREEN_OPS:
+        return None
+    screen, _, raw_index = rest.partition(":")
+    if len(screen) != 8 or not all(ch in "0123456789abcdef" for ch in screen):
+        return None
+    if op in INDEXED_OPS:
+        if not (raw_index.isascii() and raw_index.isdigit()) or len(raw_index) > 4:
+            return None
+        return Press(op=op, fingerprint=screen, index=int(raw_index))
+    return None if raw_index else Press(op=op, fingerprint=screen)
+
+
+def event_for(press: Press, prompt: Prompt) -> Event | None:
+    """The engine event a screen button stands for on `prompt`; None if the index is invalid."""
+    index = press.index if press.index is not None else -1
+    simple: dict[str, Event] = {
+        DONE: Done(),
+        BACK: Back(),
+        SKIP: Skip(),
+        ADD: RepeatAdd(),
+        SUBMIT: Submit(),
+    }
+    if press.op in simple:
+        return simple[press.op]
+    if press.op in (ANSWER, TOGGLE) and 0 <= index < len(prompt.choices):
+        value = prompt.choices[index].value
+        return Choose(value=value) if press.op == ANSWER else Toggle(value=value)
+    if press.op in (EDIT_ITEM, REMOVE_ITEM) and any(i.index == index for i in prompt.items):
+        return RepeatEdit(index=index) if press.op == EDIT_ITEM else RepeatRemove(index=index)
+    if press.op == EDIT_LINE and 0 <= index < len(prompt.review):
+        return Edit(path=prompt.review[index].path)
+    return None
