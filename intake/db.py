@@ -16,6 +16,7 @@ One place decides how Helix talks to a database, so every caller gets the same g
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,11 +24,13 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.migration import MigrationContext
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session
 
+log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT_MS = 30_000
 WRITE_OPTION = "helix_write"
@@ -113,14 +116,20 @@ def upgrade_database(url: str, revision: str = "head") -> None:
     """Bring the schema to `revision` (default: the newest). Safe to run at every start.
 
     Concurrent starts are serialized: PostgreSQL by an advisory lock, SQLite by its write lock.
+    Alembic's per-step chatter is kept out of the CLI output; one line says what changed.
     """
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     engine = create_db_engine(url, foreign_keys=False)
     try:
         with engine.execution_options(**{WRITE_OPTION: True}).begin() as connection:
             if connection.dialect.name == "postgresql":
                 connection.execute(text(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK})"))
+            before = MigrationContext.configure(connection).get_current_revision()
             config = alembic_config()
             config.attributes["connection"] = connection
             command.upgrade(config, revision)
+            after = MigrationContext.configure(connection).get_current_revision()
     finally:
         engine.dispose()
+    if after != before:
+        log.info("database schema upgraded from %s to %s", before or "empty", after)

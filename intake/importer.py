@@ -120,6 +120,7 @@ class _Line:
     data: bytes | None  # None: longer than MAX_LINE_BYTES, skipped without being kept
     size: int
     quotes: int  # number of '"' bytes, for CSV records that span lines
+    ending: bytes = b""  # the line break removed ("\n", "\r\n" or none at the end)
 
 
 def _lines(handle: BinaryIO) -> Iterator[_Line]:
@@ -140,7 +141,7 @@ def _lines(handle: BinaryIO) -> Iterator[_Line]:
             yield _Line(number, None, size, quotes)
             continue
         data = chunk.rstrip(b"\r\n")
-        yield _Line(number, data, len(data), data.count(b'"'))
+        yield _Line(number, data, len(data), data.count(b'"'), chunk[len(data) :])
 
 
 def _too_long(size: int) -> str:
@@ -226,7 +227,7 @@ def _csv_rows(handle: BinaryIO, report: ImportReport) -> Iterator[tuple[int, Any
 
 def _csv_records(handle: BinaryIO, report: ImportReport) -> Iterator[tuple[int, str]]:
     """Logical CSV records (quoted fields may span lines), each under the size limit."""
-    parts: list[bytes] = []
+    parts: list[_Line] = []
     start, size, quotes, oversize = 0, 0, 0, False
     for line in _lines(handle):
         if not parts and not oversize:
@@ -234,17 +235,18 @@ def _csv_records(handle: BinaryIO, report: ImportReport) -> Iterator[tuple[int, 
         size += line.size
         quotes += line.quotes
         oversize = oversize or line.data is None or size > MAX_LINE_BYTES
-        if not oversize and line.data is not None:
-            parts.append(line.data)
+        if not oversize:
+            parts.append(line)
         if quotes % 2:
-            continue  # inside a quoted field: the record goes on
-        data, parts = b"\n".join(parts), []
+            continue  # inside a quoted field: the record goes on, with its line breaks
         if oversize:
-            oversize = False
+            parts, oversize = [], False
             report.rejected.append((start, _too_long(size)))
             continue
+        data = b"".join((part.data or b"") + part.ending for part in parts)
+        parts = []
         try:
-            yield start, data.decode("utf-8")
+            yield start, data.rstrip(b"\r\n").decode("utf-8")
         except UnicodeDecodeError as exc:
             report.rejected.append((start, f"not UTF-8 text (byte {exc.start + 1})"))
     if parts or oversize:

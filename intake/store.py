@@ -336,6 +336,8 @@ def changed_answer(before: dict[str, Any], after: dict[str, Any]) -> tuple[str |
     key = keys[0]
     old: Any = before.get(key)
     new: Any = after.get(key)
+    if old is None and _is_items(new):
+        old = []  # the first item of a repeat group
     if not (_is_items(old) and _is_items(new)):
         return key, new
     if len(new) == len(old) + 1 and new[: len(old)] == old:

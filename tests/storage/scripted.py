@@ -1,0 +1,116 @@
+"""Drive an interview from a plain answers script, whatever the form looks like.
+
+The script maps question names to the answer wanted (repeat groups: a list of dicts of inner
+answers); anything missing is skipped. The driver reads each prompt and sends the events a user
+would (toggles then Done for multi-selects, Add for each repeat item, Submit on the review), so
+the same script works through `engine.step` and `InterviewStore.apply` alike.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from intake.events import Choose, Done, Event, RepeatAdd, Skip, Submit, Text, Toggle
+from intake.prompt import Prompt
+from intake.state import InterviewState
+
+Apply = Callable[[Event], tuple[InterviewState, Prompt]]
+_MISSING = object()
+_ITEM = re.compile(r"^(\w+)\[(\d+)\]\.(\w+)$")
+
+
+def lookup(script: Mapping[str, Any], path: str) -> Any:
+    match = _ITEM.match(path)
+    if match is None:
+        return script.get(path, _MISSING)
+    group, index, inner = match.group(1), int(match.group(2)), match.group(3)
+    items = script.get(group) or []
+    return items[index].get(inner, _MISSING) if index < len(items) else _MISSING
+
+
+def events_for(prompt: Prompt, script: Mapping[str, Any]) -> list[Event]:
+    """The events a user following `script` sends on this screen."""
+    if prompt.kind == "review":
+        return [Submit()]
+    if prompt.kind == "repeat_menu":
+        wanted = script.get(prompt.path or "") or []
+        return [RepeatAdd()] if len(prompt.items) < len(wanted) else [Done()]
+    if prompt.kind != "question" or prompt.path is None:
+        return []
+    if prompt.question_type == "note":
+        return [Done()]
+    value = lookup(script, prompt.path)
+    if value is _MISSING:
+        return [Skip()]
+    if prompt.question_type == "select_one":
+        return [Choose(value=str(value))]
+    if prompt.question_type == "select_multiple":
+        selected = {choice.value for choice in prompt.choices if choice.selected}
+        flips = [v for v in value if v not in selected] + [v for v in selected if v not in value]
+        return [*(Toggle(value=v) for v in flips), Done()]
+    if isinstance(value, list):
+        return [Text(text="; ".join(value))]
+    return [Text(text=str(value))]
+
+
+def run_script(apply: Apply, prompt: Prompt, script: Mapping[str, Any], limit: int = 500) -> int:
+    """Answer until the interview is submitted; returns the number of events sent."""
+    sent = 0
+    while prompt.kind != "submitted":
+        events = events_for(prompt, script)
+        if not events:
+            raise AssertionError(f"the script cannot go on from {prompt.kind} {prompt.path}")
+        for event in events:
+            _, prompt = apply(event)
+            sent += 1
+            if prompt.error and not isinstance(event, Skip | Done):
+                raise AssertionError(f"{event!r} refused at {prompt.path}: {prompt.error}")
+        if sent > limit:
+            raise AssertionError(f"no submission after {limit} events; stuck at {prompt.path}")
+    return sent
+
+
+FULL_SCRIPT: dict[str, Any] = {
+    "leader_name": "Ana Ruiz",
+    "initiative_name": "Cold Chain Commons",
+    "issue": "Food loss between farms and markets",
+    "production_systems": ["food", "other"],
+    "production_system_other": "logistics",
+    "goals": ["Halve post-harvest loss", "Shared cold rooms"],
+    "theory_of_change": "Pool storage so small farmers can wait for fair prices.",
+    "task_visioning": "core",
+    "task_learning": "minor",
+    "stakeholders": [
+        {"st_name": "Farmers Union", "st_sector": "civil_society", "st_role": "members"},
+        {"st_name": "City Council", "st_sector": "government"},
+    ],
+    "partners": [
+        {
+            "partner_name": "Seed Savers",
+            "partner_sector": "civil_society",
+            "partner_relation": "joint project",
+            "partner_depth": 4,
+        }
+    ],
+    "known_initiatives": ["Food Bank North", "Market Watch"],
+    "ps_actors": [
+        {
+            "actor_name": "FreshMart",
+            "actor_segment": "retail",
+            "actor_mode": "partnership",
+            "actor_depth": 3,
+        }
+    ],
+    "consciousness": 4,
+    "region": "Andes",
+    "geo_levels": ["local", "national"],
+    "stage": "pilot",
+    "needs": ["funding", "data"],
+    "needs_detail": "Cold room financing",
+    "offers": ["none"],
+    "consent_listed": "yes",
+    "consent_introductions": "no",
+    "digest_frequency": "monthly",
+}
