@@ -40,7 +40,7 @@ BATCH_SIZE = 200
 Format = Literal["jsonl", "csv"]
 _BOM = b"\xef\xbb\xbf"
 _EXTENSIONS: dict[str, Format] = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl"}
-_EXTENSIONS |= {".csv": "csv", ".tsv": "csv", ".txt": "csv"}
+_EXTENSIONS |= {".csv": "csv", ".tsv": "csv"}
 
 
 class ImportFileError(Exception):

@@ -69,6 +69,8 @@ _CONSUMED = frozenset(
         "ps_actors",
         "needs",
         "offers",
+        "needs_detail",
+        "offers_detail",
         "consent_listed",
         "consent_introductions",
         "digest_frequency",

@@ -49,7 +49,7 @@ def _blank_to_none(value: Any) -> Any:
 
 Text = Annotated[str, BeforeValidator(_strip), Field(min_length=1)]
 OptionalText = Annotated[str | None, BeforeValidator(_blank_to_none)]
-Depth = Annotated[int | None, BeforeValidator(_blank_to_none), Field(ge=1, le=5)]
+Depth = Annotated[Annotated[int, Field(ge=1, le=5)] | None, BeforeValidator(_blank_to_none)]
 
 
 class _Part(BaseModel):
@@ -226,7 +226,7 @@ def describe_errors(error: ValidationError) -> str:
             problems.append(f"missing required field '{where}'")
         elif kind == "extra_forbidden":
             problems.append(f"unknown field '{where}'")
-        elif kind == "string_too_short":
+        elif kind in {"string_too_short", "too_short"}:
             problems.append(f"'{where}' must not be empty")
         else:
             message = str(item.get("msg", "invalid")).removeprefix("Value error, ")
