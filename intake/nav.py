@@ -74,7 +74,7 @@ def is_relevant(
 ) -> bool:
     """Relevant = its condition holds, and (for a select) at least one choice is left to pick:
     a select whose filter removed every option could never be answered, so it is not asked."""
-    if not holds(question.relevant, Scope(answers, item), default=True):
+    if question.relevant and not holds(question.relevant, Scope(answers, item), default=True):
         return False
     if question.type in SELECT_TYPES:
         return bool(available_choices(definition, question, answers, item))
