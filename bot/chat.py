@@ -62,7 +62,7 @@ class TerminalChat:
         self.language = state.language
         self.say(t("chat.welcome_back" if resumed else "chat.welcome", self.language))
         if resumed and state.status != "cancelled":
-            prompt = self._welcome_back(prompt)
+            prompt = self._welcome_back(prompt, submitted=state.status == "submitted")
         elif resumed:
             _, prompt = store.apply(self.user_key, Start())
         self.show(prompt)
@@ -81,8 +81,12 @@ class TerminalChat:
         except EOFError:
             return None
 
-    def _welcome_back(self, prompt: Prompt) -> Prompt:
-        """Offer Continue / Review / Start over: a returning user is never silently restarted."""
+    def _welcome_back(self, prompt: Prompt, *, submitted: bool) -> Prompt:
+        """Offer Continue / Review / Start over: a returning user is never silently restarted.
+
+        For a submitted interview "continue" means reviewing it: editing and sending again
+        makes a new revision.
+        """
         self.say(t("chat.resume_menu", self.language))
         while True:
             line = self._read()
@@ -90,7 +94,8 @@ class TerminalChat:
                 return prompt
             choice = line.strip().lower()
             if choice in ("", "1", "c"):
-                return self.services.store.apply(self.user_key, Start())[1]
+                event: Event = Review() if submitted else Start()
+                return self.services.store.apply(self.user_key, event)[1]
             if choice in ("2", "r"):
                 return self.services.store.apply(self.user_key, Review())[1]
             if choice in ("3", "n"):
@@ -112,11 +117,15 @@ class TerminalChat:
         state, prompt = self.services.store.apply(self.user_key, event)
         self.language = state.language
         self.show(prompt)
-        return prompt.kind in ("submitted", "cancelled")
+        return isinstance(event, Submit | Cancel) and prompt.kind in ("submitted", "cancelled")
 
     def _event_for(self, text: str) -> Event | None:
         """Map a typed line to an event for the current screen."""
         prompt = self.prompt
+        if prompt is not None and prompt.question_type == "note":
+            return Done()  # a note is acknowledged by pressing Enter
+        if prompt is not None and not text and (prompt.current_value or prompt.choices):
+            return Done()  # Enter keeps the shown answer or confirms the ticked choices
         if prompt is None or prompt.kind == "question":
             return Text(text=text)
         word, _, rest = text.lower().partition(" ")
@@ -131,7 +140,7 @@ class TerminalChat:
             if word in ("r", "remove") and index is not None:
                 return RepeatRemove(index=index)
             return None
-        if prompt.kind == "review":
+        if prompt.kind in ("review", "submitted"):  # a submitted interview can be edited again
             if word in ("s", "submit"):
                 return Submit()
             if word in ("e", "edit") and index is not None and 0 <= index < len(prompt.review):
@@ -225,12 +234,14 @@ class TerminalChat:
         lang = self.language
         if prompt.kind == "repeat_menu":
             return t("chat.keys_repeat", lang)
-        if prompt.kind == "review":
+        if prompt.kind == "review" or (prompt.kind == "submitted" and prompt.review):
             return t("chat.keys_review", lang)
         if prompt.kind in ("submitted", "cancelled"):
             return ""
         keys = []
-        if prompt.question_type == "select_multiple":
+        if prompt.question_type == "note":
+            keys.append(t("chat.keys_note", lang))
+        elif prompt.question_type == "select_multiple":
             keys.append(t("chat.keys_multi", lang))
         elif prompt.choices:
             keys.append(t("chat.keys_single", lang))

@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 
 from bot.settings import Settings
-from intake.definition import DefinitionError, load_definition
+from intake.definition import DefinitionError, FormDefinition, load_definition
 from intake.diagram import mermaid
 from intake.lint import lint
 
@@ -23,7 +23,7 @@ def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
     app.add_typer(form, name="form")
     console = Console(highlight=False)
 
-    def _load(path: Path | None) -> object:
+    def _load(path: Path | None) -> FormDefinition:
         try:
             return load_definition(path or get_settings().form_path)
         except DefinitionError as exc:
@@ -36,10 +36,11 @@ def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
     ) -> None:
         """Report unknown references, unreachable questions, missing translations and more."""
         definition = _load(path)
-        issues = lint(definition)  # type: ignore[arg-type]
+        issues = lint(definition)
         for issue in issues:
             colour = "red" if issue.severity == "error" else "yellow"
-            console.print(f"[{colour}]{issue.severity}[/{colour}] {issue.where}: {issue.message}")
+            where = issue.question or "form"
+            console.print(f"[{colour}]{issue.severity}[/{colour}] {where}: {issue.message}")
         errors = sum(1 for i in issues if i.severity == "error")
         console.print(f"{errors} errors, {len(issues) - errors} warnings")
         raise typer.Exit(1 if errors else 0)
@@ -50,4 +51,4 @@ def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
         language: Annotated[str, typer.Option(help="Language of the labels.")] = "en",
     ) -> None:
         """Print a Mermaid flowchart of the interview."""
-        typer.echo(mermaid(_load(path), language=language))  # type: ignore[arg-type]
+        typer.echo(mermaid(_load(path), language=language))
