@@ -12,6 +12,7 @@ commands first, then buttons, then the fallbacks that catch whatever is left.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions
 from telegram.constants import ParseMode
@@ -88,8 +89,14 @@ def build_application(
     rate_limit: float = 30.0,
     max_retries: int = 3,
     retry_backoff: float = 0.5,
+    application_class: type[Application[Any, Any, Any, Any, Any, Any]] = Application,
+    application_kwargs: dict[str, Any] | None = None,
 ) -> HelixApp:
-    """Build (not start) the bot; `services` injected are used as is and not closed."""
+    """Build (not start) the bot; `services` injected are used as is and not closed.
+
+    `rate_limit` (sends per second) and `retry_backoff` exist for tests and benchmarks against
+    an emulator; `application_class`/`application_kwargs` let a test harness observe updates.
+    """
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
 
@@ -123,6 +130,7 @@ def build_application(
         .rate_limiter(AIORateLimiter(overall_max_rate=rate_limit, max_retries=max_retries))
         .context_types(ContextTypes(context=HelixContext, bot_data=BotData))
         .concurrent_updates(True)
+        .application_class(application_class, kwargs=application_kwargs)
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()
@@ -130,6 +138,3 @@ def build_application(
     for feature in FEATURES:
         feature.register(app)
     return app
-
-
-__all__ = ["Application", "build_application", "build_command_list"]

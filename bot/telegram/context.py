@@ -51,7 +51,9 @@ class TypedAnswer:
     path: str
     timestamp: float  # the message date from Telegram (seconds), not the local clock
     length: int  # UTF-16 units; Telegram splits pasted text near 4096
-    long: bool = False  # an accepted long_text answer (a candidate for joining)
+    long: bool = False  # it answered a long_text question (a candidate for joining)
+    accepted: bool = False  # the engine took it (else it was refused, e.g. too long)
+    fragment: str = ""  # the text, kept only for near-limit long parts (joining needs it)
 
 
 @dataclass

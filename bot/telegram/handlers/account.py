@@ -1,5 +1,8 @@
 """A leader's own data: /mydata shows everything stored about them, /deleteme erases it.
 
+Blocking the bot (a `my_chat_member` update) marks the user inactive right away, so digests
+stop before a send ever fails with 403; /start later makes them active again.
+
 /deleteme asks first (two buttons), then calls `store.erase` and reports what was removed per
 table, so the user can see that the erasure happened rather than trust that it did. The bot's
 in-memory notes about the user (live keyboard, recent typed answers) are dropped as well.
@@ -10,7 +13,8 @@ from __future__ import annotations
 import json
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, filters
+from telegram.constants import ChatMemberStatus, ChatType
+from telegram.ext import CallbackQueryHandler, ChatMemberHandler, CommandHandler, filters
 
 from bot.telegram import keys, session
 from bot.telegram.context import HelixApp, HelixContext
@@ -20,7 +24,7 @@ from intake.i18n import t
 
 def personal_data_html(data: dict[str, object], lang: str) -> str:
     """Everything stored, as indented JSON in a <pre> block (the splitter keeps it balanced)."""
-    if not data:
+    if not any(value for name, value in data.items() if name != "user_key"):
         return esc(t("bot.mydata.empty", lang))
     dumped = json.dumps(data, indent=2, ensure_ascii=False, default=str, sort_keys=True)
     return f"<b>{esc(t('bot.mydata.heading', lang))}</b>\n\n<pre>{esc(dumped)}</pre>"
@@ -93,9 +97,21 @@ async def on_delete_choice(update: Update, context: HelixContext) -> None:
         await session.say(context, query.message.chat_id, erased_summary(counts, lang))
 
 
+async def on_membership(update: Update, context: HelixContext) -> None:
+    """The user blocked the bot (or unblocked it): stop or resume digests accordingly."""
+    change, user = update.my_chat_member, update.effective_user
+    if change is None or user is None or change.chat.type != ChatType.PRIVATE:
+        return
+    if change.new_chat_member.status in (ChatMemberStatus.BANNED, ChatMemberStatus.LEFT):
+        key = session.user_key(user)
+        await session.off_loop(context.services.store.mark_inactive, key)
+        context.runtime.forget(key)
+
+
 def register(app: HelixApp) -> None:
-    """/mydata, /deleteme and its confirmation buttons (private chats)."""
+    """/mydata, /deleteme and its confirmation buttons (private chats), and blocking."""
     private = filters.ChatType.PRIVATE
     app.add_handler(CommandHandler("mydata", on_mydata, filters=private))
     app.add_handler(CommandHandler("deleteme", on_deleteme, filters=private))
     app.add_handler(CallbackQueryHandler(on_delete_choice, pattern=r"^del:"))
+    app.add_handler(ChatMemberHandler(on_membership, ChatMemberHandler.MY_CHAT_MEMBER))

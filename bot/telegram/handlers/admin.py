@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import logging
+import tempfile
 from pathlib import Path
 
 from sqlalchemy import Engine, func, select
@@ -15,6 +16,7 @@ from sqlmodel import Session
 from telegram import Update
 from telegram.ext import CommandHandler, filters
 
+from analysis.export import FORMATS, export
 from bot.telegram import session
 from bot.telegram.context import HelixApp, HelixContext
 from bot.telegram.render import esc
@@ -70,12 +72,15 @@ async def on_stats(update: Update, context: HelixContext) -> None:
     await session.send_html(context, message.chat_id, stats_html(counts, lang))
 
 
-def export_files(context: HelixContext) -> list[tuple[str, bytes]]:
+def export_files(engine: Engine) -> list[tuple[str, bytes]]:
     """(filename, content) for each export format, built by `analysis.export`."""
-    from analysis.export import export_all
-
-    files = export_all(context.services.engine)
-    return [(Path(name).name, data) for name, data in files]
+    files: list[tuple[str, bytes]] = []
+    with tempfile.TemporaryDirectory(prefix="helix-export-") as folder:
+        for fmt in FORMATS:
+            path = Path(folder) / f"helix-initiatives.{fmt}"
+            export(engine, fmt, path)
+            files.append((path.name, path.read_bytes()))
+    return files
 
 
 async def on_export(update: Update, context: HelixContext) -> None:
@@ -88,7 +93,7 @@ async def on_export(update: Update, context: HelixContext) -> None:
         await session.say(context, message.chat_id, t("bot.admin.refused", lang))
         return
     await session.say(context, message.chat_id, t("bot.admin.exporting", lang))
-    files = await session.off_loop(export_files, context)
+    files = await session.off_loop(export_files, context.services.engine)
     for name, data in files:
         await context.bot.send_document(message.chat_id, io.BytesIO(data), filename=name)
 

@@ -18,7 +18,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 
 from bot.telegram import session
 from bot.telegram.context import HelixApp, HelixContext
-from intake.i18n import t
+from intake.i18n import LANGUAGES, t
 
 log = logging.getLogger(__name__)
 REDACTED = "<token>"
@@ -59,6 +59,15 @@ async def _mark_inactive(update: object, context: HelixContext) -> None:
     log.info("user %s blocked the bot or is gone; marked inactive", key)
 
 
+def _language(update: Update, context: HelixContext) -> str:
+    """The user's language without touching the store (which may be what just failed)."""
+    chosen = context.user_data.get("language") if context.user_data is not None else None
+    if isinstance(chosen, str) and chosen in LANGUAGES:
+        return chosen
+    code = (update.effective_user.language_code or "")[:2] if update.effective_user else ""
+    return code if code in LANGUAGES else "en"
+
+
 async def on_error(update: object, context: HelixContext) -> None:
     """Log without the token; apologise to the user; handle 403 and polling hiccups."""
     error = context.error
@@ -71,12 +80,12 @@ async def on_error(update: object, context: HelixContext) -> None:
         return
     trace = "".join(traceback.format_exception(error)) if error else "unknown error"
     log.error("update failed: %s", redact(trace, token))
-    chat = update.effective_chat if isinstance(update, Update) else None
+    if not isinstance(update, Update):
+        return
+    chat = update.effective_chat
     if chat is None or chat.type != ChatType.PRIVATE:
         return
-    lang = "en"
-    if context.user_data is not None and isinstance(context.user_data.get("language"), str):
-        lang = context.user_data["language"]
+    lang = _language(update, context)
     try:
         await session.say(context, chat.id, t("bot.error", lang))
     except TelegramError as exc:  # nothing more we can do; don't loop on the error handler
@@ -84,4 +93,5 @@ async def on_error(update: object, context: HelixContext) -> None:
 
 
 def register(app: HelixApp) -> None:
+    """The one error handler for every update."""
     app.add_error_handler(on_error)

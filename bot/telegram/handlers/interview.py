@@ -2,13 +2,9 @@
 
 A returning user is never restarted silently: /start on an existing interview offers Continue /
 Review / Start over (starting over keeps the old answers aside, see `Restart`). Typed text goes to
-the engine as `Text` on a question screen; on the review screen a number opens that line.
-
-Long answers: Telegram apps cut a pasted text longer than 4096 characters into several messages
-sent within a second. The first part is accepted at once (so it is durable), and a follow-up that
-arrives within `JOIN_WINDOW` seconds of a near-limit part of a long_text answer is appended to
-that answer (`Edit` + `Text` with the joined text) instead of being taken as the answer to the
-next question. Both decisions use Telegram's message dates, never the local clock.
+the engine as `Text` on a question screen; on the review screen a number opens that line. How a
+long answer split by Telegram is put back together, and how edits map to answers, is in
+`bot.telegram.typed`.
 """
 
 from __future__ import annotations
@@ -20,21 +16,17 @@ import re
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.telegram import keys, session
-from bot.telegram.context import HelixApp, HelixContext, PromptMessage, TypedAnswer, UserMemory
+from bot.telegram import keys, session, typed
+from bot.telegram.context import HelixApp, HelixContext, PromptMessage
 from bot.telegram.handlers.knowledge import answer_question
-from bot.telegram.split import utf16_len
-from intake.events import Edit, Event, Restart, Review, Start, Text
+from intake.events import Event, Restart, Review, Start, Text
 from intake.i18n import t
 from intake.prompt import Prompt
 from intake.state import InterviewState
 
 log = logging.getLogger(__name__)
 
-JOIN_WINDOW = 5  # seconds between the parts of one pasted text
-SPLIT_HINT = 3000  # a part this long (UTF-16 units) was probably cut by the Telegram app
 _PAYLOAD = re.compile(r"[A-Za-z0-9_-]{1,64}")
-_ITEM_PATH = re.compile(r"([a-z][a-z0-9_]*)\[(\d+)\]\.([a-z][a-z0-9_]*)")
 
 
 def resume_markup(lang: str) -> InlineKeyboardMarkup:
@@ -123,68 +115,6 @@ async def on_resume_choice(update: Update, context: HelixContext) -> None:
         )
 
 
-def answer_at(state: InterviewState, path: str) -> object:
-    """The stored answer at a path (`goals`, `stakeholders[0].st_note`), or None."""
-    match = _ITEM_PATH.fullmatch(path)
-    if match is None:
-        return state.answers.get(path)
-    items = state.answers.get(match[1])
-    index = int(match[2])
-    if isinstance(items, list) and index < len(items) and isinstance(items[index], dict):
-        return items[index].get(match[3])
-    return None
-
-
-def continuation(
-    memory: UserMemory, prompt: Prompt, state: InterviewState, message: Message
-) -> TypedAnswer | None:
-    """The long answer this message continues (Telegram split a pasted text), if any."""
-    last = memory.typed[-1] if memory.typed else None
-    if (
-        last is None
-        or not last.long
-        or last.length < SPLIT_HINT
-        or message.date.timestamp() - last.timestamp > JOIN_WINDOW
-        or last.path == prompt.path
-    ):
-        return None
-    return last if isinstance(answer_at(state, last.path), str) else None
-
-
-def typed_events(prompt: Prompt, text: str) -> tuple[Event, ...]:
-    """A typed line for this screen: an answer, or on the review a line number to change."""
-    if prompt.kind == "review" and text.strip().isdigit():
-        number = int(text.strip())
-        if 1 <= number <= len(prompt.review):
-            return (Edit(path=prompt.review[number - 1].path),)
-    return (Text(text=text),)
-
-
-def _events(
-    memory: UserMemory, prompt: Prompt, state: InterviewState, message: Message
-) -> tuple[tuple[Event, ...], TypedAnswer | None]:
-    """The events for a typed message, and the long answer it continues (if it does)."""
-    text = message.text or ""
-    joined = continuation(memory, prompt, state, message)
-    if joined is None:
-        return typed_events(prompt, text), None
-    previous = str(answer_at(state, joined.path))
-    return (Edit(path=joined.path), Text(text=f"{previous}\n{text}")), joined
-
-
-def _remember(
-    memory: UserMemory, prompt: Prompt, message: Message, joined: TypedAnswer | None, ok: bool
-) -> None:
-    """Note which question a typed message answered, for later edits and long-text joins."""
-    path = joined.path if joined is not None else prompt.path
-    if path is None or (joined is None and prompt.kind != "question"):
-        return
-    long = ok and (joined is not None or prompt.question_type == "long_text")
-    stamp = message.date.timestamp()
-    size = utf16_len(message.text or "")
-    memory.typed.append(TypedAnswer(message.message_id, path, stamp, size, long=long))
-
-
 async def on_text(update: Update, context: HelixContext) -> None:
     """Typed text: an answer inside an interview, a question for the knowledge base outside."""
     message, user = update.effective_message, update.effective_user
@@ -201,14 +131,14 @@ async def on_text(update: Update, context: HelixContext) -> None:
             await offer_resume(context, message.chat_id, key, state, prompt)
             return
         memory = context.runtime.memory(key)
-        events, joined = _events(memory, prompt, state, message)
+        events, joined = typed.events_for(memory, prompt, state, message)
         new_state, new_prompt = await session.apply(context, key, *events)
-        ok = new_prompt.error is None and isinstance(events[-1], Text)
-        _remember(memory, prompt, message, joined, ok)
+        accepted = new_prompt.error is None and isinstance(events[-1], Text)
+        typed.remember(memory, prompt, message, events, joined, accepted)
         lang = new_state.language
-        if joined is not None and ok:
+        if joined is not None and accepted:
             await session.say(context, message.chat_id, t("bot.joined", lang))
-        answered = session.Answered(prompt, message.text) if ok and joined is None else None
+        answered = session.Answered(prompt, message.text) if accepted and not joined else None
         await session.show(context, message.chat_id, key, new_prompt, lang, answered=answered)
 
 
@@ -226,9 +156,7 @@ async def on_edited(update: Update, context: HelixContext) -> None:
             lang = session.language_of(context, user, state)
             await session.say(context, message.chat_id, t("bot.edit_unknown", lang))
             return
-        events: tuple[Event, ...] = (Text(text=message.text),)
-        if prompt.path != record.path:
-            events = (Edit(path=record.path), *events)
+        events = typed.edit_events(record, prompt, message.text)
         new_state, new_prompt = await session.apply(context, key, *events)
         if new_prompt.error is None:
             await session.say(context, message.chat_id, t("bot.edit_saved", new_state.language))
