@@ -159,7 +159,10 @@ class InitiativeRecord(BaseModel):
     @field_validator("tasks", mode="before")
     @classmethod
     def _task_levels(cls, value: Any) -> Any:
-        """`[names]` means those tasks are core; levels may also be 0/1/2. Names are checked."""
+        """`[names]` means those tasks are core; levels may also be 0/1/2. Names are checked.
+
+        `task_visioning` (the interview's question name) is accepted for `visioning`.
+        """
         if value is None:
             return {}
         if isinstance(value, list):
@@ -168,7 +171,7 @@ class InitiativeRecord(BaseModel):
             return value
         levels: dict[str, Any] = {}
         for raw_name, level in value.items():
-            name = str(raw_name).strip().lower()
+            name = str(raw_name).strip().lower().removeprefix("task_")  # question names too
             if name not in TASKS:
                 raise ValueError(f"unknown task {raw_name!r}; tasks are: {', '.join(TASKS)}")
             if isinstance(level, int) and not isinstance(level, bool):
