@@ -56,6 +56,11 @@ class UpdateQueue:
         return list(self._pending)
 
     @property
+    def holding(self) -> int:
+        """How many getUpdates calls are being held open right now."""
+        return self._holding
+
+    @property
     def allowed(self) -> frozenset[str]:
         return self._allowed
 
@@ -130,6 +135,7 @@ class UpdateQueue:
                 self.delivered.update(u["update_id"] for u in batch)
                 return batch
             self._holding += 1
+            self._changes.notify()  # lets a test wait for "the bot is polling now"
             try:
                 await asyncio.wait_for(self._changes.next(), remaining)
             except TimeoutError:

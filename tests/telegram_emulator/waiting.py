@@ -7,8 +7,8 @@ condition and goes back to sleep. Timeouts only guard against hangs and report w
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Callable, Coroutine
+from typing import Any, Literal, TypeVar
 
 T = TypeVar("T")
 
@@ -29,9 +29,9 @@ class Changes:
         self._event.set()
         self._event = asyncio.Event()
 
-    async def next(self) -> None:
-        """Return at the next `notify()`."""
-        await self._event.wait()
+    def next(self) -> Coroutine[Any, Any, Literal[True]]:
+        """An awaitable for the next `notify()`, bound now (not when a task first runs it)."""
+        return self._event.wait()
 
     async def wait_until(
         self,
