@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy import Engine
@@ -15,69 +14,10 @@ from intake.definition import FormDefinition, load_definition
 from intake.importer import import_file
 from intake.store import InterviewStore
 from intake.tables import Consent, Initiative, NeedOffer, PartnerTie, PsLink, TaskRating
+from tests.storage.scripted import PACKAGED_SCRIPT as SCRIPT
 from tests.storage.scripted import run_script
 
 DEMO = Path(__file__).resolve().parents[2] / "analysis" / "demo" / "initiatives.jsonl"
-
-SCRIPT: dict[str, Any] = {
-    "leader_name": "Marta Quispe",
-    "initiative_name": "Andes Cold Rooms",
-    "host_org": "Cooperativa Sur",
-    "website": "https://coldrooms.example.org",
-    "initiative_form": "network",
-    "role": "Coordinator",
-    "issue": "Smallholders lose a third of their harvest before it reaches a market.",
-    "production_systems": ["food", "energy"],
-    "ps_segments": ["farming", "logistics"],
-    "goals": ["Cut post-harvest loss by half", "Solar cold rooms in 20 villages"],
-    "change_type": "reform",
-    "dd_strategy": "yes",
-    "theory_of_change": "Shared storage lets farmers wait for better prices.",
-    "strategies": ["doing", "co_creating"],
-    "tensions": "Traders see us as competition.",
-    **{f"task_{t}": "core" for t in ("visioning", "organizing", "learning")},
-    **{f"task_{t}": "minor" for t in ("innovating", "financing")},
-    **{f"task_{t}": "none" for t in ("measuring", "advocating")},
-    "stakeholders": [{"st_name": "Farmers Union", "st_sector": "civil_society"}],
-    "partners": [
-        {
-            "partner_name": "Sun Co-op",
-            "partner_sector": "business",
-            "partner_relation": "joint_project",
-            "partner_depth": 4,
-        }
-    ],
-    "known_initiatives": ["Valley Food Bank"],
-    "ps_actors": [
-        {
-            "actor_name": "MegaMart",
-            "actor_segment": "retail",
-            "actor_mode": "market",
-            "actor_depth": 2,
-        }
-    ],
-    "dd_system": "yes",
-    "consciousness": 4,
-    "shared_agenda": "yes",
-    "shared_agenda_name": "Zero Loss 2030",
-    "steward": "Regional food council",
-    "shared_indicators": "unsure",
-    "gaps": "Nobody measures losses at markets.",
-    "region": "Cusco",
-    "geo_levels": ["local", "subnational"],
-    "stage": "pilot",
-    "start_year": 2021,
-    "dd_profile": "yes",
-    "staff_band": "up_to_5",
-    "budget_band": "from_10k_to_100k",
-    "needs": ["funding", "data"],
-    "needs_detail": "Solar panels",
-    "offers": ["skills"],
-    "offers_detail": "Cold-chain training",
-    "consent_listed": "yes",
-    "consent_introductions": "yes",
-    "digest_frequency": "monthly",
-}
 
 
 @pytest.fixture(scope="module")
