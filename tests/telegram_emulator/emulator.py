@@ -19,6 +19,7 @@ from tests.telegram_emulator.models import (
     BotMessage,
     CallbackQueryRecord,
     Rejection,
+    StoredFile,
     UserInfo,
 )
 from tests.telegram_emulator.server import ApiServer
@@ -147,6 +148,11 @@ class TelegramEmulator:
     @property
     def bot_messages(self) -> list[BotMessage]:
         return self.state.all_bot_messages()
+
+    @property
+    def sent_files(self) -> list[StoredFile]:
+        """Documents and photos the bot sent (chat by chat, in order), with their bytes."""
+        return [m.file for m in self.state.all_bot_messages() if m.file is not None]
 
     @property
     def callback_queries(self) -> list[CallbackQueryRecord]:

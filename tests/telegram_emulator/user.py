@@ -115,9 +115,8 @@ class SimulatedUser:
             if target is None:
                 raise LookupError(f"no bot message {message_id} in chat {self.id}")
         else:
-            target = next((m for m in reversed(self.chat.transcript) if m.buttons), None)
-            if target and target.deleted:
-                target = None
+            shown = (m for m in reversed(self.chat.transcript) if m.buttons and not m.deleted)
+            target = next(shown, None)
         for candidate in target.buttons if target else []:
             if button in (candidate["text"], candidate.get("callback_data")):
                 if "callback_data" not in candidate:

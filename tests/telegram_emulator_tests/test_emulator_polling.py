@@ -135,6 +135,7 @@ async def test_documents_keep_their_bytes_and_user_files_download(
         file_id = photo_update["message"]["photo"][0]["file_id"]
         downloaded = await (await bot.get_file(file_id)).download_as_bytearray()
     (sent,) = [m for m in ann.transcript if m.kind == "document"]
+    assert emulator.sent_files == [sent.file]
     assert sent.file is not None
     assert (sent.file.data, sent.file.file_name, sent.file.mime_type) == (
         b"a,b\n1,2\n",
