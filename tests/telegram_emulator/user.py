@@ -115,8 +115,8 @@ class SimulatedUser:
             if target is None:
                 raise LookupError(f"no bot message {message_id} in chat {self.id}")
         else:
-            shown = (m for m in reversed(self.chat.transcript) if m.buttons and not m.deleted)
-            target = next(shown, None)
+            visible = (m for m in reversed(self.chat.transcript) if m.buttons and not m.deleted)
+            target = next(visible, None)
         for candidate in target.buttons if target else []:
             if button in (candidate["text"], candidate.get("callback_data")):
                 if "callback_data" not in candidate:
