@@ -244,13 +244,11 @@ def _create_append_only_trigger() -> None:
 
 
 def downgrade() -> None:
-    op.execute(
-        "DROP TRIGGER IF EXISTS answer_log_no_update ON answer_log"
-        if op.get_bind().dialect.name == "postgresql"
-        else "DROP TRIGGER IF EXISTS answer_log_no_update"
-    )
     if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TRIGGER IF EXISTS answer_log_no_update ON answer_log")
         op.execute("DROP FUNCTION IF EXISTS answer_log_append_only()")
+    else:
+        op.execute("DROP TRIGGER IF EXISTS answer_log_no_update")
     for table in (
         "consent",
         "need_offer",
