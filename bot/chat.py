@@ -194,6 +194,8 @@ class TerminalChat:
             return
         from knowledge.answer import answer
 
+        if not self.services.knowledge_ready():
+            self.say(f"[dim]{t('chat.knowledge_loading', self.language)}[/dim]")
         result = answer(question, self.services.knowledge())
         self.say(escape(result.text))
         if result.sources:

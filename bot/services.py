@@ -7,6 +7,7 @@ Both the terminal chat and the Telegram application start through `open_services
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,17 +36,42 @@ class Services:
     definition: FormDefinition
     store: InterviewStore
     _knowledge: KnowledgeBase | None = field(default=None, repr=False)
+    _knowledge_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def knowledge(self) -> KnowledgeBase:
-        """The knowledge base, opened on first use: loading the model is not free."""
-        if self._knowledge is None:
-            self._knowledge = KnowledgeBase.open(self.settings.knowledge_config())
-        return self._knowledge
+        """The knowledge base, opened (and on first start indexed) once, by whoever asks first."""
+        with self._knowledge_lock:
+            if self._knowledge is None:
+                self._knowledge = KnowledgeBase.open(self.settings.knowledge_config())
+            return self._knowledge
+
+    def knowledge_ready(self) -> bool:
+        """True once the knowledge base is open, i.e. a question will not wait for indexing."""
+        return self._knowledge is not None
+
+    def warm_up_knowledge(self) -> threading.Thread:
+        """Open the knowledge base in the background, so the first question does not wait
+        for the model to load or the first index to build while a user is mid-interview."""
+        thread = threading.Thread(target=self._warm_up, name="knowledge-warm-up", daemon=True)
+        thread.start()
+        return thread
+
+    def _warm_up(self) -> None:
+        try:
+            self.knowledge()
+        except Exception:  # a broken index must never take the chat down with it
+            log.exception("Knowledge base could not be opened in the background")
 
     def close(self) -> None:
-        if self._knowledge is not None:
-            self._knowledge.close()
-            self._knowledge = None
+        """Release everything. A warm-up still indexing is left to die with the process: the
+        index is incremental, so the next start finishes the job instead of waiting now."""
+        if self._knowledge_lock.acquire(blocking=False):
+            try:
+                if self._knowledge is not None:
+                    self._knowledge.close()
+                    self._knowledge = None
+            finally:
+                self._knowledge_lock.release()
         self.engine.dispose()
 
 

@@ -18,6 +18,7 @@ def run_chat(settings: Settings, *, user: str | None = None, language: str | Non
     """Open services, run one terminal interview, close services."""
     console = Console(highlight=False)
     services = open_services(settings)
+    services.warm_up_knowledge()
     try:
         TerminalChat(
             services,
