@@ -51,11 +51,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--questions", type=Path, default=QUESTIONS)
     parser.add_argument("--offtopic", type=Path, default=OFFTOPIC)
     parser.add_argument("--json-only", action="store_true", help="print only the JSON report")
+    parser.add_argument(
+        "--chroma", type=Path, default=None, help="reuse/update this index dir (default: temp)"
+    )
     args = parser.parse_args(argv)
     questions = load_questions(args.questions)
     offtopic = load_offtopic(args.offtopic)
     started = time.perf_counter()
-    with eval_knowledge_base(args.docs) as kb:
+    with eval_knowledge_base(args.docs, args.chroma) as kb:
         build_s = time.perf_counter() - started
         if kb.mode != "hybrid":
             print(f"embedding model unavailable: {kb.warning}", file=sys.stderr)

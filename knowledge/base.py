@@ -46,6 +46,8 @@ from knowledge.store import (
 
 log = logging.getLogger(__name__)
 
+#: Keyword evidence looks at the best few BM25 chunks (one of them must hold the question's words).
+MATCH_DEPTH = 3
 KEYWORD_ONLY = "Semantic search is unavailable ({reason}); answers use keyword search only."
 
 
@@ -155,6 +157,7 @@ class KnowledgeBase:
             mode=mode,
             best_cosine=dense[0][1] if dense else None,
             coverage=self.keywords.coverage(question),
+            keyword_match=self.keywords.match(question, [h.index for h in keyword[:MATCH_DEPTH]]),
             warning=warning,
             documents=by_document(hits),
         )

@@ -2,8 +2,14 @@
 
 Declining is better than a confident answer assembled from unrelated passages. The thresholds
 below are not guesses: `python -m knowledge.eval.calibrate` measures the evidence on the committed
-evaluation set (in-domain questions) and the off-topic/injection set, and prints the threshold
-with the widest margin between them. The measured numbers are kept next to each constant.
+evaluation set (in-domain questions) and the off-topic set, and picks the rule and threshold that
+separate them best. The measured numbers are kept next to each constant.
+
+Evidence, hybrid mode: the best chunk's cosine similarity plus a small bonus for keyword coverage
+(the share of the question's idf weight the knowledge base knows). Cosine alone cannot tell a
+Spanish in-domain question ("como borrar mis datos", cosine 0.19: the model is English-only) from
+a Spanish recipe question (0.28); coverage can (1.0 vs 0.0). Keyword-only mode (no model) asks
+that one of the best BM25 chunks hold enough of the question's idf-weighted words together.
 """
 
 from __future__ import annotations
@@ -13,26 +19,40 @@ import re
 from knowledge.lexical import fold
 from knowledge.retrieval import Retrieval
 
-#: Hybrid mode: decline when the best chunk's cosine similarity is below this.
-#: Calibrated by knowledge/eval/calibrate.py (see the numbers in the comment below).
-DENSE_THRESHOLD = 0.35
-#: Keyword-only mode: decline when fewer than this share of the question's content words occur
-#: in the knowledge base at all (or BM25 finds nothing).
-COVERAGE_THRESHOLD = 0.5
+# Calibrated with `python -m knowledge.eval.calibrate` on knowledge/eval (74 documents, 283 chunks;
+# 101 in-domain questions, 30 off-topic; all 15 injections are caught by the patterns below):
+#   hybrid, cosine + 0.15 × coverage: in-domain min 0.3200, off-topic max 0.2782 (tortilla recipe,
+#     in Spanish), threshold 0.2991 → margin ±0.0209, 0 false declines, 0 off-topic answered;
+#     leave-one-out: 0 / 0. Cosine alone (weight 0): 2 false declines, margin +0.0095.
+#   keyword-only, share of the question's weight in one top-3 BM25 chunk: off-topic max 0.3604,
+#     threshold 0.3622 → 0 off-topic answered, 6 of 101 in-domain declined, but the off-topic
+#     margin is only 0.0018 (leave-one-out 7 declined / 3 answered): the degraded mode is weaker
+#     and says so in its warning.
+#: Weight of keyword coverage in the hybrid evidence (grid 0..0.5; 0 = cosine only).
+COVERAGE_WEIGHT = 0.15
+#: Hybrid mode: answer when best cosine + COVERAGE_WEIGHT × coverage reaches this.
+EVIDENCE_THRESHOLD = 0.2991
+#: Keyword-only mode: answer when one of the top 3 BM25 chunks holds this share of the question's
+#: idf-weighted words.
+KEYWORD_THRESHOLD = 0.3622
 
 _INJECTION_PATTERNS = [
-    # English: override attempts, prompt extraction, role hijacking
+    # English: override attempts, prompt extraction, secrets, role hijacking
     r"\b(ignore|disregard|forget|override|bypass)\b.{0,40}\b(instruction|instructions|rules|"
     r"prompt|prompts|guidelines|directions|context|above|previous)\b",
     r"\b(system|hidden|initial|original|developer)\s+(prompt|message|instructions?)\b",
-    r"\b(reveal|show|print|repeat|output|leak|dump)\b.{0,30}\b(prompt|instructions?|"
-    r"configuration|secrets?|api key|password)\b",
+    r"\b(reveal|show|print|repeat|output|leak|dump|give me|tell me)\b.{0,20}\byour\b.{0,20}"
+    r"\b(prompt|instructions?|rules|configuration|guidelines)\b",
+    r"\b(reveal|show|print|output|leak|dump|give me|tell me|list)\b.{0,30}\b(secrets?|"
+    r"api keys?|passwords?|tokens?|credentials?)\b",
+    r"\b(repeat|print|output|show)\b.{0,20}\b(text|words|everything|all)\b.{0,10}\babove\b",
     r"\byou are (now|no longer)\b",
     r"\b(act|behave) as (an?|my|the)\b",
     r"\bpretend (to be|you are|that you)\b",
     r"\b(jailbreak|developer mode|do anything now|dan mode)\b",
     r"\bnew instructions?\b",
     # Spanish: the same families
+    r"\b(dame|muestra|revela|imprime|dime)\b.{0,30}\b(contrasenas?|claves?|tokens?|prompt)\b",
     r"\b(ignora|olvida|omite|descarta)\b.{0,40}\b(instrucciones|reglas|indicaciones|prompt)\b",
     r"\b(prompt|mensaje|instrucciones) (del|de) sistema\b",
     r"\b(actua|comportate) como\b",
@@ -49,11 +69,14 @@ def looks_like_injection(question: str) -> bool:
     return INJECTION.search(fold(question)) is not None
 
 
+def dense_evidence(cosine: float, coverage: float, weight: float = COVERAGE_WEIGHT) -> float:
+    return cosine + weight * coverage
+
+
 def is_grounded(retrieval: Retrieval) -> bool:
     """Whether the retrieved evidence is strong enough to answer from."""
     if not retrieval.hits:
         return False
     if retrieval.mode == "hybrid" and retrieval.best_cosine is not None:
-        return retrieval.best_cosine >= DENSE_THRESHOLD
-    has_keyword_hit = any(hit.bm25 is not None for hit in retrieval.hits)
-    return has_keyword_hit and retrieval.coverage >= COVERAGE_THRESHOLD
+        return dense_evidence(retrieval.best_cosine, retrieval.coverage) >= EVIDENCE_THRESHOLD
+    return retrieval.keyword_match >= KEYWORD_THRESHOLD

@@ -53,6 +53,8 @@ class KeywordIndex:
         self.vocabulary = frozenset(tok for toks in self._tokens for tok in toks)
         # BM25Okapi divides by the corpus size; an empty corpus gets no model at all.
         self._bm25 = BM25Okapi(self._tokens) if any(self._tokens) else None
+        idfs = self._bm25.idf.values() if self._bm25 is not None else ()
+        self._max_idf = max((max(0.0, float(v)) for v in idfs), default=1.0) or 1.0
 
     def __len__(self) -> int:
         return len(self._tokens)
@@ -72,13 +74,41 @@ class KeywordIndex:
             return 0.0
         return max(0.0, float(self._bm25.idf.get(token, 0.0)))
 
-    def coverage(self, query: str) -> float:
-        """Share of the query's content words that occur anywhere in the corpus (0..1).
+    def _weights(self, terms: list[str]) -> list[float]:
+        # An unknown word weighs as much as the rarest known one: it is the strongest sign of
+        # a topic this corpus does not cover.
+        return [self.idf(t) if t in self.vocabulary else self._max_idf for t in terms]
 
-        Cheap evidence that a question is about this knowledge base at all, independent of the
-        embedding model, so the keyword-only fallback can still decline off-topic questions.
+    def match(self, query: str, indices: Sequence[int]) -> float:
+        """Largest share of the question's word weight found together in one of `indices`.
+
+        Scale-free keyword evidence (0..1) for the model-less mode: unlike raw BM25 scores it
+        does not drift with corpus size, so a threshold calibrated on one corpus stays sensible.
         """
-        terms = set(tokenize(query))
-        if not terms:
+        terms = tokenize(query)
+        if not terms or self._bm25 is None:
             return 0.0
-        return len(terms & self.vocabulary) / len(terms)
+        weights = self._weights(terms)
+        total = sum(weights)
+        best = 0.0
+        for i in indices:
+            present = set(self._tokens[i])
+            share = sum(w for t, w in zip(terms, weights, strict=True) if t in present)
+            best = max(best, share / total if total > 0 else 0.0)
+        return best
+
+    def coverage(self, query: str) -> float:
+        """Share of the question's word weight that the knowledge base knows (0..1).
+
+        Each content word weighs its BM25 idf; a word the corpus has never seen weighs as much
+        as its rarest word, because an unknown word is the strongest sign of a foreign topic.
+        Cheap evidence, independent of the embedding model, that a question is about this
+        knowledge base at all ("bitcoin price" scores 0, "blau index meaning" 1).
+        """
+        terms = tokenize(query)
+        if not terms or self._bm25 is None:
+            return 0.0
+        weights = self._weights(terms)
+        total = sum(weights)
+        known = sum(w for t, w in zip(terms, weights, strict=True) if t in self.vocabulary)
+        return known / total if total > 0 else 0.0

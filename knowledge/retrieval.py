@@ -73,6 +73,7 @@ class Retrieval:
     mode: Mode
     best_cosine: float | None = None
     coverage: float = 0.0
+    keyword_match: float = 0.0
     warning: str | None = None
     documents: list[DocumentHit] = field(default_factory=list)
 

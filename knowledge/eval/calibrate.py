@@ -1,12 +1,14 @@
-"""Calibrate the decline thresholds of `knowledge.guard` on the committed evaluation sets.
+"""Calibrate the decline rule of `knowledge.guard` on the committed evaluation sets.
 
 Run `python -m knowledge.eval.calibrate`. For every in-domain question (must be answered) and
-every off-topic question and pattern-missed injection (must be declined) it measures the evidence
-the guard looks at — the best chunk's cosine similarity (hybrid mode) and the share of question
-words found in the knowledge base (keyword-only mode) — and picks, per feature, the threshold that
-minimises errors, counting an answered off-topic question twice as bad as a false decline, and
-among equally good thresholds the one in the widest gap. It prints the thresholds, the margins to
-the nearest samples on each side, and the questions on the wrong side, for `guard.py`'s comment.
+every off-topic question or pattern-missed injection (must be declined) it measures the evidence
+the guard looks at: the best chunk's cosine, the keyword coverage and the keyword match. For
+the hybrid rule (cosine + w × coverage) it tries each weight w, and for each the threshold that
+minimises errors (an answered off-topic question counts twice a false decline) and, among equally
+good ones, sits in the widest gap; the keyword-only rule gets its own threshold. It prints the
+chosen values, the margins to the nearest sample on each side, a leave-one-out error estimate
+(each question judged by a threshold chosen without it), and the questions on the wrong side,
+for the comment next to the constants in `guard.py`.
 """
 
 from __future__ import annotations
@@ -17,15 +19,25 @@ import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from knowledge.base import KnowledgeBase
 from knowledge.config import DEFAULT_DOCS_DIR
 from knowledge.eval.dataset import OFFTOPIC, QUESTIONS, load_offtopic, load_questions
 from knowledge.eval.harness import eval_knowledge_base
-from knowledge.guard import COVERAGE_THRESHOLD, DENSE_THRESHOLD, looks_like_injection
+from knowledge.guard import (
+    COVERAGE_WEIGHT,
+    EVIDENCE_THRESHOLD,
+    KEYWORD_THRESHOLD,
+    dense_evidence,
+    looks_like_injection,
+)
 
 #: An off-topic question answered is worse than an in-domain question declined.
 ANSWERED_OFFTOPIC_COST = 2.0
+#: Coverage weights tried for the hybrid evidence (0 = cosine alone).
+WEIGHTS = tuple(round(0.05 * i, 2) for i in range(11))
+LOO_KEYS = ("false_declines", "answered_offtopic")
 
 
 @dataclass(frozen=True)
@@ -71,42 +83,93 @@ def choose_threshold(feature: str, keep: Sequence[float], drop: Sequence[float])
     )
 
 
-def features(kb: KnowledgeBase, question: str) -> tuple[float, float]:
-    """(best cosine, keyword coverage) the guard would see for this question."""
+@dataclass(frozen=True)
+class Evidence:
+    """What the guard sees for one question."""
+
+    cosine: float
+    coverage: float
+    keyword_match: float
+
+
+def features(kb: KnowledgeBase, question: str) -> Evidence:
     retrieval = kb.retrieve(question)
     cosine = retrieval.best_cosine if retrieval.best_cosine is not None else 0.0
-    has_keyword_hit = any(hit.bm25 is not None for hit in retrieval.hits)
-    return cosine, retrieval.coverage if has_keyword_hit else 0.0
+    return Evidence(cosine, retrieval.coverage, retrieval.keyword_match)
 
 
-def calibrate(kb: KnowledgeBase, questions_path: Path, offtopic_path: Path) -> dict[str, object]:
+def _errors(chosen: Threshold) -> float:
+    return chosen.false_declines + ANSWERED_OFFTOPIC_COST * chosen.answered_offtopic
+
+
+def leave_one_out(keep: Sequence[float], drop: Sequence[float]) -> tuple[int, int]:
+    """(false declines, answered off-topic) when each sample is judged by a threshold chosen
+    without it: an honest estimate of how the threshold does on questions it has not seen."""
+    false_declines = answered = 0
+    for i, value in enumerate(keep):
+        rest = [v for j, v in enumerate(keep) if j != i]
+        false_declines += value < choose_threshold("loo", rest, drop).value
+    for i, value in enumerate(drop):
+        rest = [v for j, v in enumerate(drop) if j != i]
+        answered += value >= choose_threshold("loo", keep, rest).value
+    return false_declines, answered
+
+
+def calibrate(kb: KnowledgeBase, questions_path: Path, offtopic_path: Path) -> dict[str, Any]:
+    """Choose the coverage weight and both thresholds; return them with their margins."""
     questions = load_questions(questions_path)
     offtopic = load_offtopic(offtopic_path)
     negatives = [o for o in offtopic if o.kind == "offtopic" or not looks_like_injection(o.q)]
     injections = [o for o in offtopic if o.kind == "injection"]
     keep = [features(kb, q.q) for q in questions]
     drop = [features(kb, o.q) for o in negatives]
-    dense = choose_threshold("best_cosine", [k[0] for k in keep], [d[0] for d in drop])
-    coverage = choose_threshold("coverage", [k[1] for k in keep], [d[1] for d in drop])
-    wrong_side = {
-        "declined_in_domain": [
-            q.q for q, (c, _) in zip(questions, keep, strict=True) if c < dense.value
-        ],
-        "answered_offtopic": [
-            o.q for o, (c, _) in zip(negatives, drop, strict=True) if c >= dense.value
-        ],
-    }
+    by_weight = {}
+    for weight in WEIGHTS:
+        by_weight[weight] = choose_threshold(
+            f"cosine + {weight:.2f} x coverage",
+            [dense_evidence(e.cosine, e.coverage, weight) for e in keep],
+            [dense_evidence(e.cosine, e.coverage, weight) for e in drop],
+        )
+    weight = min(WEIGHTS, key=lambda w: (_errors(by_weight[w]), -_gap(by_weight[w])))
+    dense = by_weight[weight]
+    dense_keep = [dense_evidence(e.cosine, e.coverage, weight) for e in keep]
+    dense_drop = [dense_evidence(e.cosine, e.coverage, weight) for e in drop]
+    word_keep = [e.keyword_match for e in keep]
+    word_drop = [e.keyword_match for e in drop]
+    keyword = choose_threshold("keyword match", word_keep, word_drop)
+    cosine_only = by_weight[0.0]
     return {
         "questions": len(questions),
         "offtopic": sum(1 for o in offtopic if o.kind == "offtopic"),
         "injections": len(injections),
         "injections_caught_by_pattern": sum(1 for o in injections if looks_like_injection(o.q)),
         "in_domain_flagged_as_injection": [q.q for q in questions if looks_like_injection(q.q)],
+        "coverage_weight": weight,
         "dense": asdict(dense),
-        "keyword": asdict(coverage),
-        "current": {"DENSE_THRESHOLD": DENSE_THRESHOLD, "COVERAGE_THRESHOLD": COVERAGE_THRESHOLD},
-        "wrong_side_dense": wrong_side,
+        "dense_leave_one_out": dict(
+            zip(LOO_KEYS, leave_one_out(dense_keep, dense_drop), strict=True)
+        ),
+        "cosine_only": asdict(cosine_only),
+        "keyword": asdict(keyword),
+        "keyword_leave_one_out": dict(
+            zip(LOO_KEYS, leave_one_out(word_keep, word_drop), strict=True)
+        ),
+        "current": {
+            "COVERAGE_WEIGHT": COVERAGE_WEIGHT,
+            "EVIDENCE_THRESHOLD": EVIDENCE_THRESHOLD,
+            "KEYWORD_THRESHOLD": KEYWORD_THRESHOLD,
+        },
+        "declined_in_domain": [
+            q.q for q, v in zip(questions, dense_keep, strict=True) if v < dense.value
+        ],
+        "closest_offtopic": sorted(
+            ((round(v, 4), o.q) for o, v in zip(negatives, dense_drop, strict=True)), reverse=True
+        )[:3],
     }
+
+
+def _gap(chosen: Threshold) -> float:
+    return min(abs(chosen.margin_in_domain), abs(chosen.margin_offtopic))
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -120,15 +183,16 @@ def main(argv: Sequence[str] | None = None) -> None:
         if kb.mode != "hybrid":
             raise SystemExit(f"calibration needs the embedding model: {kb.warning}")
         result = calibrate(kb, args.questions, args.offtopic)
-    for name in ("dense", "keyword"):
+    for name in ("dense", "cosine_only", "keyword"):
         t = result[name]
-        assert isinstance(t, dict)
         print(
-            f"{t['feature']:>12}: threshold {t['value']:.4f}  "
+            f"{t['feature']:>28}: threshold {t['value']:.4f}  "
             f"in-domain min {t['in_domain_min']:.4f} (margin {t['margin_in_domain']:+.4f}, "
             f"{t['false_declines']} declined)  off-topic max {t['offtopic_max']:.4f} "
             f"(margin {t['margin_offtopic']:+.4f}, {t['answered_offtopic']} answered)"
         )
+    for name in ("dense_leave_one_out", "keyword_leave_one_out"):
+        print(f"{name}: {result[name]}")
     print(json.dumps(result, indent=2, ensure_ascii=False))
 
 

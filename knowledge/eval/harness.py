@@ -14,6 +14,7 @@ from pathlib import Path
 
 from knowledge.base import KnowledgeBase
 from knowledge.config import DEFAULT_DOCS_DIR, KnowledgeConfig
+from knowledge.indexer import index
 
 
 @contextmanager
@@ -23,6 +24,8 @@ def eval_knowledge_base(
     """A hybrid knowledge base over `docs_dir`, indexed into `chroma_path` or a temp dir."""
     with tempfile.TemporaryDirectory(prefix="helix-eval-") as scratch:
         config = KnowledgeConfig(docs_dir=docs_dir, chroma_path=chroma_path or Path(scratch))
+        if chroma_path is not None:
+            index(config, skip_invalid=True)  # bring a reused index up to date (incremental)
         kb = KnowledgeBase.open(config)
         try:
             yield kb

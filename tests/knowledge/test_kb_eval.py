@@ -11,7 +11,7 @@ from knowledge.eval.calibrate import calibrate, choose_threshold
 from knowledge.eval.dataset import OFFTOPIC, QUESTIONS, load_offtopic, load_questions
 from knowledge.eval.harness import eval_knowledge_base, keyword_only
 from knowledge.eval.metrics import evaluate, first_rank, percentile
-from knowledge.guard import DENSE_THRESHOLD
+from knowledge.guard import EVIDENCE_THRESHOLD
 
 
 def test_loaders_read_the_fixture_sets(fixtures_dir: Path) -> None:
@@ -103,4 +103,4 @@ def test_committed_evaluation_set_meets_the_aims() -> None:
     assert report.hit_at[5] >= 0.95, report.misses
     assert report.offtopic_declined == 1.0, report.answered_offtopic
     assert report.injection_declined == 1.0, report.answered_offtopic
-    assert report.false_decline <= 0.05, (DENSE_THRESHOLD, report.false_declines)
+    assert report.false_decline <= 0.05, (EVIDENCE_THRESHOLD, report.false_declines)

@@ -58,6 +58,17 @@ def test_keyword_index_ranks_coverage_and_idf() -> None:
     assert KeywordIndex([]).search("anything", 3) == []
 
 
+def test_keyword_match_is_the_weight_share_found_in_one_chunk() -> None:
+    index = KeywordIndex(["leverage point", "stakeholder map", "aa", "bb", "cc", "dd"])
+    assert index.match("leverage point", [0]) == 1.0
+    assert index.match("leverage point", [1]) == 0.0
+    assert index.match("leverage map", [0, 1]) == pytest.approx(0.5)
+    # an unknown word weighs like the rarest known one, so it halves the share here
+    assert index.match("leverage bitcoin", [0]) == pytest.approx(0.5)
+    assert index.match("", [0]) == 0.0
+    assert index.match("leverage", []) == 0.0
+
+
 def test_hybrid_finds_the_concept_and_reports_evidence(kb: KnowledgeBase) -> None:
     result = kb.retrieve("What is a production system?")
     assert result.mode == "hybrid"
