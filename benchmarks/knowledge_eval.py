@@ -70,7 +70,12 @@ def main(argv: list[str] | None = None) -> int:
         chunks = len(kb.chunks)
         documents = len(kb.titles())
     result = {
-        "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            # Latency depends on what else runs: report the 1-minute load next to it.
+            "load_1min": round(os.getloadavg()[0], 2),
+        },
         "corpus": {"documents": documents, "chunks": chunks, "index_build_s": round(build_s, 2)},
         "aims": AIMS,
         "reports": [r.as_dict() for r in reports],
@@ -78,7 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.json_only:
         print(
             f"{documents} documents, {chunks} chunks, index built in {build_s:.1f} s; "
-            f"{len(questions)} questions, {len(offtopic)} off-topic/injection"
+            f"{len(questions)} questions, {len(offtopic)} off-topic/injection; "
+            f"load {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
         )
         print(table(reports))
         hybrid = reports[0]

@@ -25,6 +25,7 @@ SECOND_DOCUMENT_WEIGHT = 0.6
 #: Sentences scoring below this share of the best one are left out even when there is room.
 RELATIVE_FLOOR = 0.3
 SENTENCE_BREAK = re.compile(r"(?<=[.!?…])\s+(?=[\"“‘(¿¡A-Z0-9ÁÉÍÓÚÑ])")
+SEE_ALSO = re.compile(r"^(see also|related|ver tambi[eé]n)\b", re.IGNORECASE)
 BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 
 
@@ -46,6 +47,8 @@ def split_sentences(body: str) -> list[str]:
         if not line or line.startswith("#") or line.startswith("|") or line.startswith("```"):
             continue
         line = BULLET.sub("", line).replace("**", "").replace("__", "")
+        if SEE_ALSO.match(line):
+            continue  # cross-references are navigation, not an answer
         out.extend(s.strip() for s in SENTENCE_BREAK.split(line) if len(s.strip()) > 2)
     return out
 

@@ -127,3 +127,16 @@ def test_empty_or_junk_input_is_declined_not_crashed(kb: KnowledgeBase, question
     result = answer(question, kb)
     assert not result.grounded
     assert result.text.startswith(NO_ANSWER)
+
+
+def test_sentence_splitting_drops_headings_tables_and_see_also() -> None:
+    body = (
+        "## Heading\nFirst sentence. Second one!\n- a bullet item\n| a | table |\n"
+        "See also: other topic.\n**Bold** text here."
+    )
+    assert split_sentences(body) == [
+        "First sentence.",
+        "Second one!",
+        "a bullet item",
+        "Bold text here.",
+    ]
