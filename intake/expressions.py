@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -48,14 +48,15 @@ class Expression:
     tree: ast.expr
     names: frozenset[str]
     selected_pairs: frozenset[tuple[str, str]]
+    run: Callable[[Mapping[str, Any]], Any] = field(compare=False, repr=False)
 
     def evaluate(self, scope: Mapping[str, Any]) -> Any:
-        return _eval(self.tree, scope)
+        return self.run(scope)
 
     def holds(self, scope: Mapping[str, Any]) -> bool:
         """Truth of the condition; errors of any kind count as False, never as an exception."""
         try:
-            return bool(_eval(self.tree, scope))
+            return bool(self.run(scope))
         except (TypeError, ValueError, RecursionError):
             return False
 
@@ -72,7 +73,9 @@ def parse(source: str) -> Expression:
     names: set[str] = set()
     pairs: set[tuple[str, str]] = set()
     _check(module.body, names, pairs)
-    return Expression(source, module.body, frozenset(names), frozenset(pairs))
+    return Expression(
+        source, module.body, frozenset(names), frozenset(pairs), _compile(module.body)
+    )
 
 
 def _check(node: ast.AST, names: set[str], pairs: set[tuple[str, str]]) -> None:
@@ -119,43 +122,66 @@ def _check_call(node: ast.Call, names: set[str], pairs: set[tuple[str, str]]) ->
         _check(arg, names, pairs)
 
 
-def _eval(node: ast.expr, scope: Mapping[str, Any]) -> Any:
+Runner = Callable[[Mapping[str, Any]], Any]
+
+
+def _compile(node: ast.expr) -> Runner:
+    """Turn a checked tree into nested closures once, so evaluation is a few plain calls:
+    conditions run for every question and every filtered choice on every event."""
     if isinstance(node, ast.Constant):
-        return node.value
+        constant = node.value
+        return lambda scope: constant
     if isinstance(node, ast.Name):
-        return scope.get(node.id)
+        name = node.id
+        return lambda scope: scope.get(name)
     if isinstance(node, ast.BoolOp):
+        parts = [_compile(value) for value in node.values]
         if isinstance(node.op, ast.And):
-            return all(bool(_eval(value, scope)) for value in node.values)
-        return any(bool(_eval(value, scope)) for value in node.values)
+            return lambda scope: all(part(scope) for part in parts)
+        return lambda scope: any(part(scope) for part in parts)
     if isinstance(node, ast.UnaryOp):
-        operand = _eval(node.operand, scope)
+        operand = _compile(node.operand)
         if isinstance(node.op, ast.Not):
-            return not operand
-        return -operand if isinstance(operand, int | float) else None
+            return lambda scope: not operand(scope)
+        return lambda scope: _negate(operand(scope))
     if isinstance(node, ast.Compare):
-        return _compare(node, scope)
+        return _compile_compare(node)
     if isinstance(node, ast.List | ast.Tuple):
-        return [_eval(element, scope) for element in node.elts]
+        elements = [_compile(element) for element in node.elts]
+        return lambda scope: [element(scope) for element in elements]
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-        args = [_eval(arg, scope) for arg in node.args]
-        return _call(node.func.id, args)
-    return None
+        function = _FUNCTIONS[node.func.id]
+        args = [_compile(arg) for arg in node.args]
+        return lambda scope: function(*(arg(scope) for arg in args))
+    return lambda scope: None
 
 
-def _compare(node: ast.Compare, scope: Mapping[str, Any]) -> bool:
-    left = _eval(node.left, scope)
-    for op, right_node in zip(node.ops, node.comparators, strict=True):
-        right = _eval(right_node, scope)
-        if left is None or right is None:
-            return False
-        try:
-            if not _COMPARE[type(op)](left, right):
+def _negate(value: Any) -> Any:
+    return -value if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _compile_compare(node: ast.Compare) -> Runner:
+    left_run = _compile(node.left)
+    steps = [
+        (_COMPARE[type(op)], _compile(right))
+        for op, right in zip(node.ops, node.comparators, strict=True)
+    ]
+
+    def compare(scope: Mapping[str, Any]) -> bool:
+        left = left_run(scope)
+        for operator, right_run in steps:
+            right = right_run(scope)
+            if left is None or right is None:
                 return False
-        except TypeError:
-            return False
-        left = right
-    return True
+            try:
+                if not operator(left, right):
+                    return False
+            except TypeError:
+                return False
+            left = right
+        return True
+
+    return compare
 
 
 def _contains(container: Any, item: Any) -> bool:
@@ -174,22 +200,20 @@ def _as_set(value: Any) -> set[Any]:
     return {value}
 
 
-def _call(name: str, args: list[Any]) -> Any:
-    if name == "selected":
-        value, wanted = args
-        if isinstance(value, list):
-            return wanted in value
-        return value is not None and value == wanted
-    if name == "answered":
-        return _answered(args[0])
-    if name == "count":
-        value = args[0]
-        if value is None:
-            return 0
-        return len(value) if isinstance(value, list) else 1
-    if name == "overlaps":
-        return bool(_as_set(args[0]) & _as_set(args[1]))
-    return None
+def _selected(value: Any, wanted: Any) -> bool:
+    if isinstance(value, list):
+        return wanted in value
+    return value is not None and value == wanted
+
+
+def _count(value: Any) -> int:
+    if value is None:
+        return 0
+    return len(value) if isinstance(value, list) else 1
+
+
+def _overlaps(first: Any, second: Any) -> bool:
+    return bool(_as_set(first) & _as_set(second))
 
 
 def _answered(value: Any) -> bool:
@@ -212,6 +236,14 @@ def holds(source: str | None, scope: Mapping[str, Any], *, default: bool = True)
     return expression.holds(scope)
 
 
+_FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "selected": _selected,
+    "answered": _answered,
+    "count": _count,
+    "overlaps": _overlaps,
+}
+
+
 class Scope(Mapping[str, Any]):
     """Name lookup for one evaluation: context names, then the repeat item, then answers."""
 
@@ -228,6 +260,13 @@ class Scope(Mapping[str, Any]):
             if key in layer:
                 return layer[key]
         raise KeyError(key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """Direct lookup (no KeyError round trip): this runs for every name in every condition."""
+        for layer in self._layers:
+            if key in layer:
+                return layer[key]
+        return default
 
     def __iter__(self) -> Any:
         seen: set[str] = set()

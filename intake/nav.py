@@ -13,6 +13,7 @@ only, to_menu} for a repeat item being filled in; `paused_from` (status before C
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -77,8 +78,28 @@ def is_relevant(
     if question.relevant and not holds(question.relevant, Scope(answers, item), default=True):
         return False
     if question.type in SELECT_TYPES:
-        return bool(available_choices(definition, question, answers, item))
+        return _any_choice(definition, question, answers, item)
     return True
+
+
+def _any_choice(
+    definition: FormDefinition,
+    question: Question,
+    answers: Mapping[str, Any],
+    item: Mapping[str, Any] | None,
+) -> bool:
+    """Like `bool(available_choices(...))` but stops at the first surviving choice."""
+    choices = definition.choices_for(question)
+    if not question.choice_filter:
+        return bool(choices)
+    return any(
+        holds(
+            question.choice_filter,
+            Scope(answers, item, {"choice": choice.name, "tags": choice.tags}),
+            default=True,
+        )
+        for choice in choices
+    )
 
 
 def choices_still_valid(
@@ -131,8 +152,26 @@ def is_done(definition: FormDefinition, question: Question, state: InterviewStat
     return True
 
 
+_RELEVANT_MEMO: dict[tuple[int, str], tuple[FormDefinition, tuple[str, ...]]] = {}
+_MEMO_SIZE = 256
+
+
 def relevant_questions(definition: FormDefinition, answers: Mapping[str, Any]) -> list[Question]:
-    return [q for q in definition.questions if is_relevant(definition, q, answers)]
+    """Top-level questions whose conditions hold. Rendering one screen asks this several times
+    for the same answers, and choice filters make it costly on big forms, so results are
+    memoized by the answers' JSON text (answers are JSON by contract): a pure cache."""
+    try:
+        key = (id(definition), json.dumps(answers, sort_keys=True))
+    except (TypeError, ValueError):
+        return [q for q in definition.questions if is_relevant(definition, q, answers)]
+    hit = _RELEVANT_MEMO.get(key)
+    if hit is not None and hit[0] is definition:
+        return [q for q in definition.questions if q.name in hit[1]]
+    found = [q for q in definition.questions if is_relevant(definition, q, answers)]
+    if len(_RELEVANT_MEMO) >= _MEMO_SIZE:
+        _RELEVANT_MEMO.clear()
+    _RELEVANT_MEMO[key] = (definition, tuple(q.name for q in found))
+    return found
 
 
 def first_open(definition: FormDefinition, state: InterviewState) -> Question | None:

@@ -1,8 +1,21 @@
-"""Event sequences that walk the fixture form to well-known places."""
+"""Helpers for the engine tests: the fixture folder, an event runner and well-known walks.
+
+Kept out of conftest.py on purpose: several test folders have a conftest, and importing from
+"conftest" would pick whichever was loaded first.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from pathlib import Path
+
+from intake.definition import FormDefinition
+from intake.engine import start, step
 from intake.events import Choose, Done, Event, Text, Toggle
+from intake.prompt import Prompt
+from intake.state import InterviewState
+
+FORMS = Path(__file__).with_name("forms")
 
 TO_SYSTEMS: list[Event] = [Done(), Text(text="Acme")]
 TO_STAGE: list[Event] = [
@@ -22,3 +35,15 @@ TO_MENU: list[Event] = [
     Text(text="soil; water"),
     Choose(value="4"),
 ]
+
+
+def run(
+    definition: FormDefinition, events: Iterable[Event], state: InterviewState | None = None
+) -> tuple[InterviewState, Prompt]:
+    """Apply events in order from `state` (or a fresh start); return the last state and prompt."""
+    current = state or start(definition)
+    prompt = None
+    for event in events:
+        current, prompt = step(definition, current, event)
+    assert prompt is not None
+    return current, prompt

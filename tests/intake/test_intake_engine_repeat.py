@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import run
-from intake_walks import TO_MENU
+from intake_walks import TO_MENU, run
 
 from intake.definition import FormDefinition
 from intake.engine import step

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import run
-from intake_walks import TO_SYSTEMS
+from intake_walks import TO_SYSTEMS, run
 
 from intake.definition import FormDefinition
 from intake.engine import step

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import FORMS
+from intake_walks import FORMS
 
 from intake.definition import FormDefinition
 from intake.lint import LintIssue, lint
