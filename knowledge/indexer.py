@@ -194,18 +194,37 @@ def ensure_index(
     client: ClientAPI | None = None,
     progress: Progress | None = None,
 ) -> IndexReport | None:
-    """Build the index when it is missing or empty (first start); None when it already exists.
+    """Build the index when it is missing (first start) or behind the documents; else None.
 
-    Malformed documents are skipped with an error log line here: a typo in one document should
-    not keep the assistant from starting. `helix index` is strict and names them.
+    Comparing the stored chunk hashes with freshly chunked documents costs ~0.1 s and no
+    embedding, so a deployment that ships updated documents re-embeds just the changed chunks on
+    its next start instead of answering from a stale index. Malformed documents are skipped with
+    an error log line here (a typo in one document must not keep the assistant from starting;
+    `helix index` is strict and names them), and when no document loads at all an existing index
+    is left alone: it may well be the only good copy.
     """
     own_client = client is None
     client = client or open_client(config)
     try:
         existing = find_collection(client, config.collection)
         if existing is not None and existing.count() > 0:
-            return None
-        log.info("No knowledge index yet: building it from %s", config.docs_dir)
+            documents = load_documents(config.docs_dir).documents
+            if not documents:
+                log.warning(
+                    "No knowledge documents in %s: using the index as it is", config.docs_dir
+                )
+                return None
+            current = {c.id: c.content_hash for c in chunk_documents(documents)}
+            got = existing.get(include=["metadatas"])
+            stored = {
+                cid: str((meta or {}).get("hash", ""))
+                for cid, meta in zip(got["ids"], got.get("metadatas") or [], strict=False)
+            }
+            if current == stored:
+                return None
+            log.info("Knowledge documents changed since the last index: updating it")
+        else:
+            log.info("No knowledge index yet: building it from %s", config.docs_dir)
         return index(
             config, embeddings=embeddings, client=client, progress=progress, skip_invalid=True
         )

@@ -208,3 +208,34 @@ def test_a_rebuild_that_cannot_embed_keeps_the_old_index(
     with pytest.raises(EmbeddingsUnavailable, match="sha256"):
         index(replace(own_config, model_path=bad), rebuild=True)
     assert len(_stored(own_config)[0]) == _expected_chunks(own_config)
+
+
+def test_opening_after_a_document_edit_updates_only_that_chunk(
+    own_config: KnowledgeConfig, counting: Any
+) -> None:
+    index(own_config, embeddings=counting)
+    path = own_config.docs_dir / "systems-convening.md"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("follows up", "follows up a week later"),
+        encoding="utf-8",
+    )
+    counting.documents.clear()
+    with KnowledgeBase.open(own_config, embeddings=counting) as kb:
+        assert len(counting.documents) == 1
+        assert "a week later" in counting.documents[0]
+        assert "a week later" in kb.by_id["systems-convening#1"].text
+    counting.documents.clear()
+    with KnowledgeBase.open(own_config, embeddings=counting):
+        assert counting.documents == []  # up to date: nothing to do
+
+
+def test_an_existing_index_survives_a_missing_docs_directory(
+    own_config: KnowledgeConfig, counting: Any, tmp_path: Path
+) -> None:
+    index(own_config, embeddings=counting)
+    elsewhere = replace(own_config, docs_dir=tmp_path / "not-shipped")
+    assert ensure_index(elsewhere, embeddings=counting) is None
+    with KnowledgeBase.open(elsewhere, embeddings=counting) as kb:
+        assert kb.mode == "hybrid"
+        assert kb.warning is None
+        assert len(kb.chunks) == _expected_chunks(own_config)
