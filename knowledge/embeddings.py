@@ -171,7 +171,8 @@ def load_embeddings(
     """Build the configured embeddings, or raise `EmbeddingsUnavailable` saying why not.
 
     `minilm-int8` is the built-in model; anything else goes to LangChain's
-    `init_embeddings("provider:model")` (the provider package must be installed).
+    `init_embeddings("provider:model")` (the provider package must be installed; it reads its
+    own settings such as OPENAI_BASE_URL/OPENAI_API_KEY or OLLAMA_HOST from the environment).
     """
     if spec == BUILTIN_EMBEDDINGS:
         return MiniLMEmbeddings(model_path, tokenizer_path)
@@ -180,9 +181,15 @@ def load_embeddings(
             f"unknown embeddings {spec!r}: "
             f"use {BUILTIN_EMBEDDINGS!r} or a LangChain provider:model"
         )
+    kwargs: dict[str, Any] = {}
+    if spec.startswith("openai:"):
+        # Otherwise langchain-openai tokenizes with tiktoken, which downloads its encoding on
+        # first use: a network call at run time, and a failure on an offline machine. The
+        # server (OPENAI_BASE_URL, any OpenAI-compatible one) truncates on its side.
+        kwargs["check_embedding_ctx_length"] = False
     try:
         from langchain.embeddings import init_embeddings
 
-        return init_embeddings(spec)
+        return init_embeddings(spec, **kwargs)
     except Exception as exc:
         raise EmbeddingsUnavailable(f"cannot initialise embeddings {spec!r}: {exc}") from exc

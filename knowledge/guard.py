@@ -10,6 +10,10 @@ Evidence, hybrid mode: the best chunk's cosine similarity plus a small bonus for
 Spanish in-domain question ("como borrar mis datos", cosine 0.19: the model is English-only) from
 a Spanish recipe question (0.28); coverage can (1.0 vs 0.0). Keyword-only mode (no model) asks
 that one of the best BM25 chunks hold enough of the question's idf-weighted words together.
+
+The hybrid threshold is a property of the built-in MiniLM model: another embedding provider has
+its own cosine scale, so a deployer who switches models re-runs the calibration
+(`python -m knowledge.eval.calibrate`) before trusting the declines.
 """
 
 from __future__ import annotations

@@ -7,11 +7,19 @@ change documents or the index get their own copies.
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
+import math
+import re
 import shutil
+import threading
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
+from aiohttp import web
 from langchain_core.embeddings import Embeddings
 
 from knowledge.base import KnowledgeBase
@@ -91,3 +99,94 @@ def docs_copy(tmp_path: Path) -> Path:
 def own_config(tmp_path: Path, docs_copy: Path) -> KnowledgeConfig:
     """A config with its own documents and index directory, for tests that change them."""
     return KnowledgeConfig(docs_dir=docs_copy, chroma_path=tmp_path / "chroma")
+
+
+@dataclass
+class Stub:
+    """Behaviour of the loopback OpenAI-compatible server, and what it received."""
+
+    mode: str = "ok"  # ok | error | empty | slow
+    reply: str = "It is everything organised to produce a good or service [1]."
+    requests: list[dict[str, Any]] = field(default_factory=list)
+    embedded: list[str] = field(default_factory=list)
+    base_url: str = ""
+
+
+def _completion(content: str) -> dict[str, Any]:
+    return {
+        "id": "chatcmpl-stub",
+        "object": "chat.completion",
+        "created": 0,
+        "model": "stub-model",
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": content},
+                "finish_reason": "stop",
+            }
+        ],
+        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+    }
+
+
+def hashed_vector(text: str, size: int = 64) -> list[float]:
+    """A bag-of-words vector (hashed words, L2-normalised): crude but deterministic."""
+    vector = [0.0] * size
+    for word in re.findall(r"[a-z]+", text.lower()):
+        vector[int(hashlib.sha256(word.encode()).hexdigest(), 16) % size] += 1.0
+    norm = math.sqrt(sum(v * v for v in vector)) or 1.0
+    return [v / norm for v in vector]
+
+
+@pytest.fixture
+def stub() -> Iterator[Stub]:
+    """An aiohttp server on 127.0.0.1 speaking chat completions and embeddings."""
+    state = Stub()
+
+    async def completions(request: web.Request) -> web.Response:
+        state.requests.append(await request.json())
+        if state.mode == "error":
+            return web.json_response({"error": {"message": "boom"}}, status=500)
+        if state.mode == "slow":
+            await asyncio.sleep(3)
+        content = "" if state.mode == "empty" else state.reply
+        return web.json_response(_completion(content))
+
+    async def embeddings(request: web.Request) -> web.Response:
+        body = await request.json()
+        texts = body["input"] if isinstance(body["input"], list) else [body["input"]]
+        state.embedded.extend(texts)
+        data = [
+            {"object": "embedding", "index": i, "embedding": hashed_vector(t)}
+            for i, t in enumerate(texts)
+        ]
+        usage = {"prompt_tokens": 1, "total_tokens": 1}
+        return web.json_response(
+            {"object": "list", "data": data, "model": body["model"], "usage": usage}
+        )
+
+    loop = asyncio.new_event_loop()
+    app = web.Application()
+    app.router.add_post("/v1/chat/completions", completions)
+    app.router.add_post("/v1/embeddings", embeddings)
+    runner = web.AppRunner(app)
+    started = threading.Event()
+
+    def serve() -> None:
+        asyncio.set_event_loop(loop)
+        loop.run_until_complete(runner.setup())
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        loop.run_until_complete(site.start())
+        port = runner.addresses[0][1]
+        state.base_url = f"http://127.0.0.1:{port}/v1"
+        started.set()
+        loop.run_forever()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    assert started.wait(10)
+    yield state
+    asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(10)
+    loop.call_soon_threadsafe(loop.stop)
+    thread.join(10)
+    loop.close()
