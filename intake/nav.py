@@ -215,6 +215,8 @@ def pending_index(pending: Mapping[str, Any], answers: Mapping[str, Any]) -> int
 
 def current(definition: FormDefinition, state: InterviewState) -> Location | None:
     """The screen the user is on; None means the review (or submitted/cancelled) screen."""
+    if state.pending.get("reviewing"):
+        return None
     pending = pending_item(state)
     if pending is not None:
         group = definition.question(str(pending.get("group")))
@@ -223,8 +225,6 @@ def current(definition: FormDefinition, state: InterviewState) -> Location | Non
             if inner is not None:
                 index = pending_index(pending, state.answers)
                 return Location(inner, item_path(group.name, index, inner.name), group, index)
-    if state.pending.get("reviewing"):
-        return None
     if state.cursor:
         question = definition.question(state.cursor)
         if question is not None and definition.parent_of(question.name) is None:

@@ -15,6 +15,7 @@ from intake.events import (
     RepeatAdd,
     RepeatEdit,
     RepeatRemove,
+    Review,
     Skip,
     Text,
 )
@@ -160,3 +161,10 @@ def test_skip_a_whole_group(mini: FormDefinition) -> None:
     assert "stakeholders" in state.skipped
     assert prompt.kind == "review"
     assert {line.path: line.value for line in prompt.review}["stakeholders"] == "Skipped"
+
+
+def test_review_during_an_item_and_continue(mini: FormDefinition) -> None:
+    state, prompt = run(mini, [*TO_MENU, RepeatAdd(), Text(text="Council"), Review()])
+    assert prompt.kind == "review"
+    state, prompt = step(mini, state, Done())
+    assert prompt.path == "stakeholders[0].st_system"

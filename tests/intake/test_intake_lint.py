@@ -9,6 +9,7 @@ import pytest
 import yaml
 from intake_walks import FORMS
 
+import intake.lint as lint_module
 from intake.definition import FormDefinition
 from intake.lint import LintIssue, lint
 
@@ -142,3 +143,8 @@ def test_errors_come_before_warnings() -> None:
     severities = [issue.severity for issue in issues]
     assert severities == sorted(severities, key=lambda s: s != "error")
     assert set(severities) == {"error", "warning"}
+
+
+def test_catalog_gaps_are_reported(mini: FormDefinition, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(lint_module, "missing_translations", lambda: [("engine.skipped", "es")])
+    assert "None: message 'engine.skipped' has no 'es' text" in _messages(lint(mini))
