@@ -100,3 +100,9 @@ def test_query_time_embedding_failure_answers_on_keywords(
         result = answer("What is stakeholder mapping?", kb)
         assert result.grounded
         assert result.warning is not None
+
+
+def test_the_offline_guard_blocks_outside_connections() -> None:
+    """conftest's `no_network` makes every test here fail if anything reaches past loopback."""
+    with pytest.raises(OSError, match="network access"):
+        socket.create_connection(("192.0.2.1", 80), timeout=1)
