@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from knowledge.base import KnowledgeBase
-from knowledge.config import DEFAULT_DOCS_DIR
+from knowledge.config import BUILTIN_EMBEDDINGS, DEFAULT_DOCS_DIR
 from knowledge.eval.dataset import OFFTOPIC, QUESTIONS, load_offtopic, load_questions
 from knowledge.eval.harness import eval_knowledge_base
 from knowledge.guard import (
@@ -178,8 +178,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--questions", type=Path, default=QUESTIONS)
     parser.add_argument("--offtopic", type=Path, default=OFFTOPIC)
     parser.add_argument("--chroma", type=Path, default=None, help="index dir (default: temp)")
+    parser.add_argument(
+        "--embeddings",
+        default=BUILTIN_EMBEDDINGS,
+        help="minilm-int8 or a LangChain provider:model",
+    )
     args = parser.parse_args(argv)
-    with eval_knowledge_base(args.docs, args.chroma) as kb:
+    with eval_knowledge_base(args.docs, args.chroma, args.embeddings) as kb:
         if kb.mode != "hybrid":
             raise SystemExit(f"calibration needs the embedding model: {kb.warning}")
         result = calibrate(kb, args.questions, args.offtopic)

@@ -13,17 +13,21 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from knowledge.base import KnowledgeBase
-from knowledge.config import DEFAULT_DOCS_DIR, KnowledgeConfig
+from knowledge.config import BUILTIN_EMBEDDINGS, DEFAULT_DOCS_DIR, KnowledgeConfig
 from knowledge.indexer import index
 
 
 @contextmanager
 def eval_knowledge_base(
-    docs_dir: Path = DEFAULT_DOCS_DIR, chroma_path: Path | None = None
+    docs_dir: Path = DEFAULT_DOCS_DIR,
+    chroma_path: Path | None = None,
+    embeddings: str = BUILTIN_EMBEDDINGS,
 ) -> Iterator[KnowledgeBase]:
     """A hybrid knowledge base over `docs_dir`, indexed into `chroma_path` or a temp dir."""
     with tempfile.TemporaryDirectory(prefix="helix-eval-") as scratch:
-        config = KnowledgeConfig(docs_dir=docs_dir, chroma_path=chroma_path or Path(scratch))
+        config = KnowledgeConfig(
+            docs_dir=docs_dir, chroma_path=chroma_path or Path(scratch), embeddings=embeddings
+        )
         if chroma_path is not None:
             index(config, skip_invalid=True)  # bring a reused index up to date (incremental)
         kb = KnowledgeBase.open(config)
