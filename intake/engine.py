@@ -33,15 +33,8 @@ from intake.events import (
     Submit,
 )
 from intake.i18n import t
-from intake.nav import (
-    back_target,
-    current,
-    first_open,
-    is_relevant,
-    pending_item,
-    reconcile,
-    split_item_path,
-)
+from intake.nav import back_target, current, first_open, is_relevant, pending_item, split_item_path
+from intake.nav_stale import reconcile
 from intake.parsing import Refusal
 from intake.prompt import Prompt
 from intake.state import InterviewState
@@ -58,13 +51,14 @@ def start(definition: FormDefinition, *, language: str = "en") -> InterviewState
 
 def render(definition: FormDefinition, state: InterviewState) -> Prompt:
     """The current screen, without changing anything (resume, refresh)."""
-    return build_prompt(definition, state)
+    return build_prompt(definition, _normalized(definition, state))
 
 
 def step(
     definition: FormDefinition, state: InterviewState, event: Event
 ) -> tuple[InterviewState, Prompt]:
     """Apply one event; refusals keep the state unchanged and explain why in the prompt."""
+    state = _normalized(definition, state)
     outcome = _dispatch(definition, state, event)
     if outcome.state is state:
         return state, build_prompt(definition, state, error=outcome.error, notice=outcome.notice)
@@ -72,6 +66,13 @@ def step(
     return new_state, build_prompt(
         definition, new_state, error=outcome.error, notice=outcome.notice
     )
+
+
+def _normalized(definition: FormDefinition, state: InterviewState) -> InterviewState:
+    """A state as the engine itself would have left it; the very same object when it already is
+    (states from storage or another form version are repaired instead of crashing a screen)."""
+    clean = _settle(definition, reconcile(definition, state))
+    return state if clean == state else clean
 
 
 def _settle(definition: FormDefinition, state: InterviewState) -> InterviewState:

@@ -158,13 +158,8 @@ def _check_value(definition: FormDefinition, question: Question, value: Any) -> 
         assert set(value if isinstance(value, list) else [value]) <= names
 
 
-def _check(
-    definition: FormDefinition,
-    before: InterviewState,
-    event: Event,
-    after: InterviewState,
-    prompt: Prompt,
-) -> None:
+def check_state(definition: FormDefinition, after: InterviewState, prompt: Prompt) -> None:
+    """What must hold for any state the engine hands out, whatever happened before."""
     assert InterviewState.model_validate_json(after.model_dump_json()) == after
     top_names = {q.name for q in definition.questions}
     assert set(after.answers) <= top_names
@@ -175,11 +170,6 @@ def _check(
         _check_value(definition, question, value)
     assert set(after.skipped) <= top_names
     assert not set(after.skipped) & set(after.answers)
-    assert after.status in ALLOWED[before.status], (before.status, event, after.status)
-    expected_revision = before.revision + (
-        1 if after.status == "submitted" != before.status else 0
-    )
-    assert after.revision == expected_revision
     location = current(definition, after)
     if location is not None and after.status in {"in_progress", "review"}:
         top = location.group or location.question
@@ -191,6 +181,21 @@ def _check(
         assert prompt.path == location.path
     quiet = {"error": None, "notice": None}
     assert render(definition, after).model_copy(update=quiet) == prompt.model_copy(update=quiet)
+
+
+def _check(
+    definition: FormDefinition,
+    before: InterviewState,
+    event: Event,
+    after: InterviewState,
+    prompt: Prompt,
+) -> None:
+    check_state(definition, after, prompt)
+    assert after.status in ALLOWED[before.status], (before.status, event, after.status)
+    expected_revision = before.revision + (
+        1 if after.status == "submitted" != before.status else 0
+    )
+    assert after.revision == expected_revision
     if prompt.error is not None and event.kind != "submit":
         assert after is before  # refusals never change the state
 
