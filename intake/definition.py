@@ -215,9 +215,11 @@ def _describe(raw: dict[str, Any], error: Any) -> str:
         if isinstance(node, list) and isinstance(part, int) and part < len(node):
             node = node[part]
             name = node.get("name") if isinstance(node, dict) else None
-            where.append(
-                f"question {name!r}" if name and loc[i - 1] == "questions" else f"#{part}"
-            )
+            if name and loc[i - 1] == "questions":
+                where.append(f"question {name!r}")
+            else:
+                label = f" ({name!r})" if name else ""
+                where.append(f"{'.'.join(rest) or 'entry'}[{part}]{label}")
             rest = []
         elif isinstance(node, dict) and part in node:
             node = node[part]

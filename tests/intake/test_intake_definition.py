@@ -117,3 +117,18 @@ def test_missing_file_and_non_mapping(tmp_path: Path) -> None:
     path.write_text("- 1\n- 2\n", encoding="utf-8")
     with pytest.raises(DefinitionError, match="expected a mapping"):
         load_definition(path)
+
+
+def test_choice_errors_name_the_list(tmp_path: Path) -> None:
+    body = """
+questions:
+  - {name: a, section: s, type: select_one, choices: colours, label: {en: A}}
+choices:
+  colours:
+    - {name: red, label: {en: Red}}
+    - {name: blue, lable: {en: Blue}}
+"""
+    with pytest.raises(DefinitionError) as caught:
+        load_definition(_write(tmp_path, body))
+    assert "choices.colours[1] ('blue')" in str(caught.value)
+    assert "lable" in str(caught.value)
