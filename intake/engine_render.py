@@ -34,8 +34,6 @@ _FIELD = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 
 def render_value(definition: FormDefinition, question: Question, value: Any, lang: str) -> str:
     """A human-readable, localized rendering of a stored answer."""
-    if isinstance(value, bool):
-        return t("engine.yes" if value else "engine.no", lang)
     if question.type == "select_one" and isinstance(value, str):
         return definition.choice_label(question, value, lang)
     if question.type == "select_multiple" and isinstance(value, list):
