@@ -25,20 +25,20 @@ from knowledge.retrieval import Retrieval
 
 # Calibrated with `python -m knowledge.eval.calibrate` on knowledge/eval (74 documents, 283 chunks;
 # 101 in-domain questions, 30 off-topic; all 15 injections are caught by the patterns below):
-#   hybrid, cosine + 0.15 × coverage: in-domain min 0.3200, off-topic max 0.2782 (tortilla recipe,
-#     in Spanish), threshold 0.2991 → margin ±0.0209, 0 false declines, 0 off-topic answered;
-#     leave-one-out: 0 / 0. Cosine alone (weight 0): 2 false declines, margin +0.0095.
-#   keyword-only, share of the question's weight in one top-3 BM25 chunk: off-topic max 0.3604,
-#     threshold 0.3622 → 0 off-topic answered, 6 of 101 in-domain declined, but the off-topic
-#     margin is only 0.0018 (leave-one-out 7 declined / 3 answered): the degraded mode is weaker
+#   hybrid, cosine + 0.20 × coverage: in-domain min 0.3730, off-topic max 0.3121 (a paella recipe),
+#     threshold 0.3425 → margin ±0.0304, 0 false declines, 0 off-topic answered; leave-one-out
+#     0 / 0. Cosine alone (weight 0) separates worse: 2 false declines, off-topic margin 0.0095.
+#   keyword-only, share of the question's weight in one top-3 BM25 chunk: off-topic max 0.3333,
+#     threshold 0.3359 → 0 off-topic answered, 5 of 101 in-domain declined, but the off-topic
+#     margin is only 0.0026 (leave-one-out 6 declined / 3 answered): the degraded mode is weaker
 #     and says so in its warning.
 #: Weight of keyword coverage in the hybrid evidence (grid 0..0.5; 0 = cosine only).
-COVERAGE_WEIGHT = 0.15
+COVERAGE_WEIGHT = 0.20
 #: Hybrid mode: answer when best cosine + COVERAGE_WEIGHT × coverage reaches this.
-EVIDENCE_THRESHOLD = 0.2991
+EVIDENCE_THRESHOLD = 0.3425
 #: Keyword-only mode: answer when one of the top 3 BM25 chunks holds this share of the question's
 #: idf-weighted words.
-KEYWORD_THRESHOLD = 0.3622
+KEYWORD_THRESHOLD = 0.3359
 
 _INJECTION_PATTERNS = [
     # English: override attempts, prompt extraction, secrets, role hijacking
