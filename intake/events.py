@@ -97,7 +97,7 @@ class SetLanguage(_Event):
 
 
 class Restart(_Event):
-    """Start over: current answers move to `stale` (never deleted) and the interview begins anew."""
+    """Start over: current answers move to `stale` (never deleted); the interview begins anew."""
 
     kind: Literal["restart"] = "restart"
 

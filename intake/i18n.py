@@ -52,4 +52,7 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **kwargs: Any) -> str:
 
 def missing_translations() -> list[tuple[str, str]]:
     """(key, language) pairs that have no text; the linter and tests report them."""
-    return [(key, lang) for key, texts in catalog().items() for lang in LANGUAGES if not texts.get(lang)]
+    texts_by_key = catalog().items()
+    return [
+        (key, lang) for key, texts in texts_by_key for lang in LANGUAGES if not texts.get(lang)
+    ]
