@@ -17,6 +17,7 @@ from telegram.error import (
     TimedOut,
 )
 from telegram.ext import AIORateLimiter
+from telegram.request import HTTPXRequest
 
 from tests.telegram_emulator import Fault, TelegramEmulator
 from tests.telegram_emulator.ptb import running
@@ -115,5 +116,10 @@ async def test_unknown_methods_and_tokens(emulator: TelegramEmulator, bot: Bot) 
         404,
         "Not Found",
     )
-    with pytest.raises(InvalidToken):
-        await Bot("1:wrong", base_url=emulator.base_url).get_me()
+    request = HTTPXRequest()  # owned here: an uninitialized Bot's shutdown() closes nothing
+    stranger = Bot("1:wrong", base_url=emulator.base_url, request=request)
+    try:
+        with pytest.raises(InvalidToken):
+            await stranger.get_me()
+    finally:
+        await request.shutdown()
