@@ -154,10 +154,12 @@ class ApiServer:
             if handler is None:
                 raise ApiError(404, NOT_FOUND)
             result = await handler(self.state, params)
-            if fault is not None:  # slow but successful: done on the server, answered late
-                await self._pause(fault.delay)
             payload = {"ok": True, "result": result}
+            # Logged before a slow answer: the bot may give up (and disconnect) while it waits,
+            # but the call already took effect, which is what the log must show.
             self._record(seq, name, params, 200, payload, fault=fault is not None)
+            if fault is not None:
+                await self._pause(fault.delay)
             return _json(payload, 200)
         except ApiError as error:
             gone = request.transport is None or request.transport.is_closing()

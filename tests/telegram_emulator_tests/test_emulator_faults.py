@@ -105,6 +105,7 @@ async def test_a_slow_answer_times_out_but_the_message_was_delivered(
     with pytest.raises(TimedOut):
         await bot.send_message(42, "maybe twice", read_timeout=0.2)
     assert [m.text for m in ann.transcript] == ["maybe twice"]
+    assert [(c.status, c.fault) for c in emulator.calls_to("sendMessage")] == [(200, True)]
 
 
 async def test_unknown_methods_and_tokens(emulator: TelegramEmulator, bot: Bot) -> None:
