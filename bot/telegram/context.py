@@ -3,10 +3,11 @@
 PTB builds one `HelixContext` per update (via `ContextTypes`), and one `BotData` per application.
 `BotData` holds the process-wide collaborators (services opened in `post_init`) and the small
 in-memory bookkeeping the Telegram surface needs: per-user locks, the message that carries each
-user's live keyboard, and the user's recent typed answers (for edited messages and long answers
-split by Telegram). None of that bookkeeping is needed to resume an interview: the store is the
-source of truth, so losing it on a restart only means an old message keeps its buttons, which
-are then recognised as stale.
+user's live keyboard (and the screen it shows, which spares a database read per update while it
+is known to be current), and the user's recent typed answers (for edited messages and long
+answers split by Telegram). None of that bookkeeping is needed to resume an interview: the store
+is the source of truth, so losing it on a restart only means one more read, and an old message
+keeping its buttons, which are then recognised as stale.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import weakref
 from collections import OrderedDict, deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
@@ -41,6 +42,8 @@ class PromptMessage:
     prompt: Prompt
     has_keyboard: bool
     menu: bool = False  # a menu shown over the screen (welcome back), never "answered"
+    language: str = "en"
+    current: bool = True  # False once an event was applied after it was shown
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,12 @@ class BotData:
 
     def forget(self, user_key: str) -> None:
         self._memory.pop(user_key, None)
+
+    def distrust(self, user_key: str) -> None:
+        """After a failure, read the store next time instead of the remembered screen."""
+        found = self._memory.get(user_key)
+        if found is not None and found.prompt is not None:
+            found.prompt = replace(found.prompt, current=False)
 
 
 class HelixContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], BotData]):

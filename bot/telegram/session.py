@@ -18,7 +18,7 @@ import html
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from telegram import InlineKeyboardMarkup, Message, Update, User
@@ -44,10 +44,10 @@ def user_key(user: User) -> str:
     return f"tg:{user.id}"
 
 
-def language_of(context: HelixContext, user: User | None, state: InterviewState | None) -> str:
+def language_of(context: HelixContext, user: User | None, current: Screen | None) -> str:
     """The interview's language, else a /language choice, else the Telegram app's language."""
-    if state is not None:
-        return state.language
+    if current is not None:
+        return current.language
     chosen = context.user_data.get("language") if context.user_data is not None else None
     if isinstance(chosen, str) and chosen in LANGUAGES:
         return chosen
@@ -88,8 +88,32 @@ def _apply(
 
 
 async def apply(context: HelixContext, key: str, *events: Event) -> tuple[InterviewState, Prompt]:
-    """Apply events in order; each is committed before the next (and before any reply)."""
+    """Apply events in order; each is committed before the next (and before any reply).
+
+    The remembered screen stops counting as current first, so if anything fails between here
+    and the next screen being shown, the next update reads the store instead of trusting it.
+    """
+    memory = context.runtime.memory(key)
+    if memory.prompt is not None:
+        memory.prompt = replace(memory.prompt, current=False)
     return await off_loop(_apply, context, key, events)
+
+
+@dataclass(frozen=True)
+class Screen:
+    """What the user is looking at: the engine's prompt and the interview's language."""
+
+    prompt: Prompt
+    language: str
+
+
+async def screen(context: HelixContext, key: str) -> Screen | None:
+    """The current screen: the one on show when it is known current, else from the store."""
+    live = context.runtime.memory(key).prompt
+    if live is not None and live.current:
+        return Screen(live.prompt, live.language)
+    state, prompt = await load(context, key)
+    return None if state is None or prompt is None else Screen(prompt, state.language)
 
 
 async def send_html(
@@ -170,30 +194,35 @@ async def show(
     memory.prompt = None
     for message in old:
         await retire(context, message, answered)
-    screen = render_prompt(prompt, lang)
-    sent = await send_html(context, chat_id, screen.text, screen.markup)
+    drawn = render_prompt(prompt, lang)
+    sent = await send_html(context, chat_id, drawn.text, drawn.markup)
     if sent is not None:
-        memory.prompt = PromptMessage(chat_id, sent.message_id, prompt, screen.markup is not None)
+        has_keyboard = drawn.markup is not None
+        memory.prompt = PromptMessage(
+            chat_id, sent.message_id, prompt, has_keyboard, language=lang
+        )
 
 
 async def refresh(
     context: HelixContext, message: Message, key: str, prompt: Prompt, lang: str
 ) -> None:
     """Redraw the screen in place (multi-select ticks) rather than sending a new message."""
-    screen = render_prompt(prompt, lang)
-    parts = split_html(screen.text)
+    drawn = render_prompt(prompt, lang)
+    parts = split_html(drawn.text)
     if len(parts) != 1:
         await show(context, message.chat_id, key, prompt, lang)
         return
-    await quietly(message.edit_text(parts[0], reply_markup=screen.markup))
+    await quietly(message.edit_text(parts[0], reply_markup=drawn.markup))
     context.runtime.memory(key).prompt = PromptMessage(
-        message.chat_id, message.message_id, prompt, screen.markup is not None
+        message.chat_id, message.message_id, prompt, drawn.markup is not None, language=lang
     )
 
 
-async def say(context: HelixContext, chat_id: int, text: str) -> Message | None:
+async def say(
+    context: HelixContext, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None
+) -> Message | None:
     """Send a plain system text (escaped: catalog texts may contain `<` or `&`)."""
-    return await send_html(context, chat_id, html.escape(text, quote=False))
+    return await send_html(context, chat_id, html.escape(text, quote=False), markup)
 
 
 async def not_started(context: HelixContext, chat_id: int, lang: str) -> None:

@@ -21,7 +21,8 @@ import re
 
 from telegram import Message
 
-from bot.telegram.context import TypedAnswer, UserMemory
+from bot.telegram.context import HelixContext, TypedAnswer, UserMemory
+from bot.telegram.session import load
 from bot.telegram.split import utf16_len
 from intake.events import Edit, Event, Text
 from intake.prompt import Prompt
@@ -44,6 +45,17 @@ def answer_at(state: InterviewState, path: str) -> object:
     return None
 
 
+async def state_if_joining(
+    context: HelixContext, key: str, memory: UserMemory, message: Message
+) -> InterviewState | None:
+    """The stored interview, read only when this message may continue an accepted long answer."""
+    last = _continued(memory, message)
+    if last is None or not last.accepted:
+        return None
+    state, _ = await load(context, key)
+    return state
+
+
 def _continued(memory: UserMemory, message: Message) -> TypedAnswer | None:
     """The near-limit long_text part this message follows closely, if any."""
     last = memory.typed[-1] if memory.typed else None
@@ -53,14 +65,14 @@ def _continued(memory: UserMemory, message: Message) -> TypedAnswer | None:
 
 
 def events_for(
-    memory: UserMemory, prompt: Prompt, state: InterviewState, message: Message
+    memory: UserMemory, prompt: Prompt, state: InterviewState | None, message: Message
 ) -> tuple[tuple[Event, ...], str | None]:
     """The events for a typed message, and the path of the long answer it joins (if any)."""
     text = message.text or ""
     last = _continued(memory, message)
     if last is not None and not last.accepted and last.path == prompt.path:
         return (Text(text=f"{last.fragment}\n{text}"),), last.path
-    if last is not None and last.accepted and last.path != prompt.path:
+    if last is not None and last.accepted and last.path != prompt.path and state is not None:
         stored = answer_at(state, last.path)
         if isinstance(stored, str):
             return (Edit(path=last.path), Text(text=f"{stored}\n{text}")), last.path

@@ -194,8 +194,11 @@ def live_keyboard(user: SimulatedUser) -> BotMessage:
     return live[0]
 
 
-async def autopilot_step(harness: BotHarness, user: SimulatedUser) -> Prompt:
-    """Answer the current screen the simplest valid way, through the bot's buttons or text."""
+async def autopilot_step(harness: BotHarness, user: SimulatedUser, tag: str = "") -> Prompt:
+    """Answer the current screen the simplest valid way, through the bot's buttons or text.
+
+    `tag` is appended to free-text answers so each user's answers can be told apart.
+    """
     prompt = harness.prompt(user)
     labels = live_keyboard(user).button_texts
     if prompt.kind == "review":
@@ -215,7 +218,9 @@ async def autopilot_step(harness: BotHarness, user: SimulatedUser) -> Prompt:
     elif prompt.question_type == "note":
         await harness.press(user, next(b for b in labels if b.startswith("Continue")))
     else:
-        await harness.say(user, TYPED_ANSWERS[prompt.question_type or "text"])
+        kind = prompt.question_type or "text"
+        suffix = f" {tag}" if tag and kind in ("text", "long_text") else ""
+        await harness.say(user, TYPED_ANSWERS[kind] + suffix)
     return harness.prompt(user)
 
 

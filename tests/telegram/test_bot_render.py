@@ -1,4 +1,4 @@
-"""Rendering every screen of the fixture form: valid Telegram HTML, valid buttons, stale-safe keys."""
+"""Every screen of the fixture form renders as valid Telegram HTML with valid, stale-safe keys."""
 
 from __future__ import annotations
 

@@ -37,9 +37,9 @@ async def on_mydata(update: Update, context: HelixContext) -> None:
         return
     key = session.user_key(user)
     async with context.runtime.lock(key):
-        state, _ = await session.load(context, key)
+        current = await session.screen(context, key)
         data = await session.off_loop(context.services.store.personal_data, key)
-        lang = session.language_of(context, user, state)
+        lang = session.language_of(context, user, current)
         await session.send_html(context, message.chat_id, personal_data_html(data, lang))
 
 
@@ -48,8 +48,8 @@ async def on_deleteme(update: Update, context: HelixContext) -> None:
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return
-    state, _ = await session.load(context, session.user_key(user))
-    lang = session.language_of(context, user, state)
+    current = await session.screen(context, session.user_key(user))
+    lang = session.language_of(context, user, current)
     markup = InlineKeyboardMarkup(
         [
             [
@@ -83,8 +83,8 @@ async def on_delete_choice(update: Update, context: HelixContext) -> None:
         return
     key = session.user_key(user)
     async with context.runtime.lock(key):
-        state, _ = await session.load(context, key)
-        lang = session.language_of(context, user, state)
+        current = await session.screen(context, key)
+        lang = session.language_of(context, user, current)
         await session.quietly(query.answer())
         await session.quietly(query.message.edit_reply_markup(reply_markup=None))
         if press.arg != "yes":

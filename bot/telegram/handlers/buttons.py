@@ -36,12 +36,12 @@ async def on_press(update: Update, context: HelixContext) -> None:
     press = keys.decode(query.data)
     key = session.user_key(user)
     async with context.runtime.lock(key):
-        state, prompt = await session.load(context, key)
+        current = await session.screen(context, key)
+        prompt = current.prompt if current else None
         event = _event(press, prompt)
         if event is None or press is None or prompt is None:
-            await session.stale(
-                update, context, key, prompt, session.language_of(context, user, state)
-            )
+            lang = session.language_of(context, user, current)
+            await session.stale(update, context, key, prompt, lang)
             return
         new_state, new_prompt = await session.apply(context, key, event)
         await session.quietly(query.answer())

@@ -32,11 +32,9 @@ async def on_navigation(update: Update, context: HelixContext) -> None:
     name = message.text.split()[0][1:].split("@")[0].lower()
     key = session.user_key(user)
     async with context.runtime.lock(key):
-        state, _ = await session.load(context, key)
-        if state is None:
-            await session.not_started(
-                context, message.chat_id, session.language_of(context, user, None)
-            )
+        if await session.screen(context, key) is None:
+            lang = session.language_of(context, user, None)
+            await session.not_started(context, message.chat_id, lang)
             return
         new_state, prompt = await session.apply(context, key, NAVIGATION[name])
         await session.show(context, message.chat_id, key, prompt, new_state.language)
@@ -47,10 +45,9 @@ async def on_help(update: Update, context: HelixContext) -> None:
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return
-    state, _ = await session.load(context, session.user_key(user))
-    await session.say(
-        context, message.chat_id, t("bot.help", session.language_of(context, user, state))
-    )
+    current = await session.screen(context, session.user_key(user))
+    lang = session.language_of(context, user, current)
+    await session.say(context, message.chat_id, t("bot.help", lang))
 
 
 async def on_status(update: Update, context: HelixContext) -> None:
@@ -59,7 +56,7 @@ async def on_status(update: Update, context: HelixContext) -> None:
     if message is None or user is None:
         return
     state, prompt = await session.load(context, session.user_key(user))
-    lang = session.language_of(context, user, state)
+    lang = state.language if state else session.language_of(context, user, None)
     if state is None or prompt is None:
         await session.not_started(context, message.chat_id, lang)
         return
@@ -78,8 +75,8 @@ async def on_language(update: Update, context: HelixContext) -> None:
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return
-    state, _ = await session.load(context, session.user_key(user))
-    lang = session.language_of(context, user, state)
+    current = await session.screen(context, session.user_key(user))
+    lang = session.language_of(context, user, current)
     buttons = [
         InlineKeyboardButton(
             LANGUAGE_NAMES.get(code, code), callback_data=keys.encode(keys.LANGUAGE, code)
@@ -103,8 +100,7 @@ async def on_language_choice(update: Update, context: HelixContext) -> None:
     async with context.runtime.lock(key):
         await session.quietly(query.answer())
         await session.quietly(query.message.edit_reply_markup(reply_markup=None))
-        state, _ = await session.load(context, key)
-        if state is None:
+        if await session.screen(context, key) is None:
             await session.say(context, query.message.chat_id, t("bot.language.set", code))
             return
         new_state, prompt = await session.apply(context, key, SetLanguage(language=code))

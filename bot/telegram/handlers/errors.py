@@ -82,6 +82,8 @@ async def on_error(update: object, context: HelixContext) -> None:
     log.error("update failed: %s", redact(trace, token))
     if not isinstance(update, Update):
         return
+    if update.effective_user is not None:
+        context.runtime.distrust(session.user_key(update.effective_user))
     chat = update.effective_chat
     if chat is None or chat.type != ChatType.PRIVATE:
         return

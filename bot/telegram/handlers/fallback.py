@@ -31,18 +31,18 @@ async def on_unusable(update: Update, context: HelixContext) -> None:
         return
     key = session.user_key(user)
     async with context.runtime.lock(key):
-        state, prompt = await session.load(context, key)
-        lang = session.language_of(context, user, state)
+        current = await session.screen(context, key)
+        lang = session.language_of(context, user, current)
         command = (message.text or "").split(maxsplit=1)[0][:40] if message.text else ""
         await session.say(
             context, message.chat_id, t(reason_key(message.text), lang, command=command)
         )
-        if state is None or prompt is None:
+        if current is None:
             await session.not_started(context, message.chat_id, lang)
-        elif state.status == "submitted":
+        elif current.prompt.kind == "submitted":
             await session.say(context, message.chat_id, t("bot.kb.after_submitted", lang))
         else:
-            await session.show(context, message.chat_id, key, prompt, lang)
+            await session.show(context, message.chat_id, key, current.prompt, lang)
 
 
 def register(app: HelixApp) -> None:

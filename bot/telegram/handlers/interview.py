@@ -9,7 +9,6 @@ long answer split by Telegram is put back together, and how edits map to answers
 
 from __future__ import annotations
 
-import html
 import logging
 import re
 
@@ -22,7 +21,6 @@ from bot.telegram.handlers.knowledge import answer_question
 from intake.events import Event, Restart, Review, Start, Text
 from intake.i18n import t
 from intake.prompt import Prompt
-from intake.state import InterviewState
 
 log = logging.getLogger(__name__)
 
@@ -40,20 +38,29 @@ def resume_markup(lang: str) -> InlineKeyboardMarkup:
     )
 
 
+#: Which welcome-back text fits the screen a returning user left off on.
+RESUME_TEXT = {
+    "question": "in_progress",
+    "repeat_menu": "in_progress",
+    "review": "review",
+    "submitted": "submitted",
+    "cancelled": "cancelled",
+}
+
+
 async def offer_resume(
-    context: HelixContext, chat_id: int, key: str, state: InterviewState, prompt: Prompt
+    context: HelixContext, chat_id: int, key: str, prompt: Prompt, lang: str
 ) -> None:
     """Send the welcome-back menu and make it the user's live keyboard."""
-    lang = state.language
-    text = t(f"bot.welcome_back.{state.status}", lang)
     memory = context.runtime.memory(key)
     if memory.prompt is not None:
         await session.retire(context, memory.prompt, None)
-    sent = await session.send_html(
-        context, chat_id, html.escape(text, quote=False), resume_markup(lang)
-    )
+    text = t(f"bot.welcome_back.{RESUME_TEXT[prompt.kind]}", lang)
+    sent = await session.say(context, chat_id, text, resume_markup(lang))
     if sent is not None:
-        memory.prompt = PromptMessage(chat_id, sent.message_id, prompt, True, menu=True)
+        memory.prompt = PromptMessage(
+            chat_id, sent.message_id, prompt, True, menu=True, language=lang
+        )
 
 
 def _remember_invite(context: HelixContext, payload: str | None) -> None:
@@ -77,7 +84,7 @@ async def on_start(update: Update, context: HelixContext) -> None:
             store.open, key, language=lang, display_name=user.full_name
         )
         if resumed and (state.trail or state.answers or state.status != "in_progress"):
-            await offer_resume(context, chat.id, key, state, prompt)
+            await offer_resume(context, chat.id, key, prompt, state.language)
             return
         await session.say(context, chat.id, t("bot.welcome", state.language))
         await session.show(context, chat.id, key, prompt, state.language)
@@ -91,27 +98,25 @@ async def on_resume_choice(update: Update, context: HelixContext) -> None:
         return
     key = session.user_key(user)
     async with context.runtime.lock(key):
-        state, prompt = await session.load(context, key)
-        if state is None or prompt is None:
-            await query.answer()
-            await session.not_started(
-                context, query.message.chat_id, session.language_of(context, user, None)
-            )
+        current = await session.screen(context, key)
+        await session.quietly(query.answer())
+        if current is None:
+            lang = session.language_of(context, user, None)
+            await session.not_started(context, query.message.chat_id, lang)
             return
+        paused = current.prompt.kind == "cancelled"
         choices: dict[str, tuple[Event, ...]] = {
             "c": (Start(),),
-            "r": (Start(), Review()) if state.status == "cancelled" else (Review(),),
+            "r": (Start(), Review()) if paused else (Review(),),
             "n": (Restart(),),
         }
-        new_state, new_prompt = await session.apply(
-            context, key, *choices.get(press.arg, (Start(),))
-        )
-        await query.answer()
+        events = choices.get(press.arg, (Start(),))
+        state, prompt = await session.apply(context, key, *events)
         pressed = PromptMessage(
-            query.message.chat_id, query.message.message_id, prompt, True, menu=True
+            query.message.chat_id, query.message.message_id, current.prompt, True, menu=True
         )
         await session.show(
-            context, query.message.chat_id, key, new_prompt, new_state.language, pressed=pressed
+            context, query.message.chat_id, key, prompt, state.language, pressed=pressed
         )
 
 
@@ -122,24 +127,29 @@ async def on_text(update: Update, context: HelixContext) -> None:
         return
     key = session.user_key(user)
     async with context.runtime.lock(key):
-        state, prompt = await session.load(context, key)
-        if state is None or prompt is None or state.status == "submitted":
-            lang = session.language_of(context, user, state)
-            await answer_question(context, message.chat_id, message.text, lang, state)
+        current = await session.screen(context, key)
+        if current is None or current.prompt.kind == "submitted":
+            lang = current.language if current else session.language_of(context, user, None)
+            await answer_question(
+                context, message.chat_id, message.text, lang, current is not None
+            )
             return
-        if state.status == "cancelled":
-            await offer_resume(context, message.chat_id, key, state, prompt)
+        prompt, lang = current.prompt, current.language
+        if prompt.kind == "cancelled":
+            await offer_resume(context, message.chat_id, key, prompt, lang)
             return
         memory = context.runtime.memory(key)
+        state = await typed.state_if_joining(context, key, memory, message)
         events, joined = typed.events_for(memory, prompt, state, message)
         new_state, new_prompt = await session.apply(context, key, *events)
         accepted = new_prompt.error is None and isinstance(events[-1], Text)
         typed.remember(memory, prompt, message, events, joined, accepted)
-        lang = new_state.language
         if joined is not None and accepted:
-            await session.say(context, message.chat_id, t("bot.joined", lang))
+            await session.say(context, message.chat_id, t("bot.joined", new_state.language))
         answered = session.Answered(prompt, message.text) if accepted and not joined else None
-        await session.show(context, message.chat_id, key, new_prompt, lang, answered=answered)
+        await session.show(
+            context, message.chat_id, key, new_prompt, new_state.language, answered=answered
+        )
 
 
 async def on_edited(update: Update, context: HelixContext) -> None:
@@ -149,18 +159,18 @@ async def on_edited(update: Update, context: HelixContext) -> None:
         return
     key = session.user_key(user)
     async with context.runtime.lock(key):
-        state, prompt = await session.load(context, key)
+        current = await session.screen(context, key)
         memory = context.runtime.memory(key)
         record = next((r for r in memory.typed if r.message_id == message.message_id), None)
-        if state is None or prompt is None or record is None or state.status == "cancelled":
-            lang = session.language_of(context, user, state)
+        if current is None or record is None or current.prompt.kind == "cancelled":
+            lang = current.language if current else session.language_of(context, user, None)
             await session.say(context, message.chat_id, t("bot.edit_unknown", lang))
             return
-        events = typed.edit_events(record, prompt, message.text)
-        new_state, new_prompt = await session.apply(context, key, *events)
-        if new_prompt.error is None:
-            await session.say(context, message.chat_id, t("bot.edit_saved", new_state.language))
-        await session.show(context, message.chat_id, key, new_prompt, new_state.language)
+        events = typed.edit_events(record, current.prompt, message.text)
+        state, prompt = await session.apply(context, key, *events)
+        if prompt.error is None:
+            await session.say(context, message.chat_id, t("bot.edit_saved", state.language))
+        await session.show(context, message.chat_id, key, prompt, state.language)
 
 
 def register(app: HelixApp) -> None:

@@ -18,7 +18,6 @@ from bot.telegram import keys, session
 from bot.telegram.context import HelixApp, HelixContext
 from bot.telegram.render import esc
 from intake.i18n import t
-from intake.state import InterviewState
 from knowledge.answer import Answer, answer
 from knowledge.base import KnowledgeBase
 
@@ -61,11 +60,11 @@ async def explain(context: HelixContext, chat_id: int, question: str, lang: str)
 
 
 async def answer_question(
-    context: HelixContext, chat_id: int, text: str, lang: str, state: InterviewState | None
+    context: HelixContext, chat_id: int, text: str, lang: str, started: bool
 ) -> None:
     """Free text outside an interview: answer it, then point to what the user can do next."""
     await explain(context, chat_id, text, lang)
-    follow_up = "bot.kb.after_submitted" if state is not None else "bot.kb.after_none"
+    follow_up = "bot.kb.after_submitted" if started else "bot.kb.after_none"
     await session.say(context, chat_id, t(follow_up, lang))
 
 
@@ -76,8 +75,8 @@ async def on_ask(update: Update, context: HelixContext) -> None:
         return
     key = session.user_key(user)
     async with context.runtime.lock(key):
-        state, _ = await session.load(context, key)
-        lang = session.language_of(context, user, state)
+        current = await session.screen(context, key)
+        lang = session.language_of(context, user, current)
         question = " ".join(context.args or []).strip()
         if not question:
             await session.say(context, message.chat_id, t("bot.kb.ask_usage", lang))
@@ -93,8 +92,9 @@ async def on_explain(update: Update, context: HelixContext) -> None:
     press = keys.decode(query.data)
     key = session.user_key(user)
     async with context.runtime.lock(key):
-        state, prompt = await session.load(context, key)
-        lang = session.language_of(context, user, state)
+        current = await session.screen(context, key)
+        lang = session.language_of(context, user, current)
+        prompt = current.prompt if current else None
         index = press.index if press is not None and press.index is not None else -1
         valid = (
             prompt is not None
