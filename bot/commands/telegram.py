@@ -8,6 +8,7 @@ server (a local `telegram-bot-api`, or the test emulator).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Annotated
 from urllib.parse import urlsplit
@@ -35,6 +36,8 @@ def run_bot(settings: Settings) -> None:
     if settings.telegram_bot_token is None:
         raise typer.BadParameter("TELEGRAM_BOT_TOKEN is not set")
     install_log_redaction(settings.telegram_bot_token.get_secret_value())
+    # Opt into PTB's timedelta `retry_after` now: PTB warns on every 429 otherwise.
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
     app = build_application(settings)
     if settings.telegram_webhook_url:
         secret = settings.telegram_webhook_secret

@@ -12,6 +12,7 @@ commands first, then buttons, then the fallbacks that catch whatever is left.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions
@@ -37,6 +38,7 @@ from bot.telegram.session import off_loop
 from intake.i18n import LANGUAGES, t
 
 log = logging.getLogger(__name__)
+PostInit = Callable[[HelixApp], Coroutine[Any, Any, None]]
 
 #: (command, catalog key of its description); the order is the order shown in Telegram's menu.
 USER_COMMANDS = (
@@ -87,6 +89,29 @@ async def set_commands(app: HelixApp, settings: Settings) -> None:
         log.warning("could not set the command menu: %s", exc)
 
 
+def opener(settings: Settings, services: Services | None) -> PostInit:
+    """`post_init`: use the injected services, or open them off the loop; publish the menu."""
+
+    async def post_init(app: HelixApp) -> None:
+        data = app.bot_data
+        if services is None:
+            data.services = await off_loop(open_services, settings)
+            data.owns_services = True
+        else:
+            data.services = services
+        await set_commands(app, settings)
+
+    return post_init
+
+
+async def post_shutdown(app: HelixApp) -> None:
+    """Close the services this application opened (injected ones belong to the caller)."""
+    data = app.bot_data
+    if data.owns_services and data.has_services:
+        await off_loop(data.services.close)
+    data.services = None
+
+
 def build_application(
     settings: Settings,
     services: Services | None = None,
@@ -104,45 +129,24 @@ def build_application(
     """
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
-
-    async def post_init(app: HelixApp) -> None:
-        data = app.bot_data
-        if services is None:
-            data.services = await off_loop(open_services, settings)
-            data.owns_services = True
-        else:
-            data.services = services
-        await set_commands(app, settings)
-
-    async def post_shutdown(app: HelixApp) -> None:
-        data = app.bot_data
-        if data.owns_services and data.has_services:
-            await off_loop(data.services.close)
-        data.services = None
-
+    request = RetryingRequest(
+        backoff=retry_backoff, connection_pool_size=CONNECTIONS, pool_timeout=POOL_TIMEOUT
+    )
+    defaults = Defaults(
+        parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
+    )
     app: HelixApp = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(settings.telegram_api_url)
         .base_file_url(file_url_for(settings.telegram_api_url))
-        .request(
-            RetryingRequest(
-                backoff=retry_backoff,
-                connection_pool_size=CONNECTIONS,
-                pool_timeout=POOL_TIMEOUT,
-            )
-        )
-        .defaults(
-            Defaults(
-                parse_mode=ParseMode.HTML,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-            )
-        )
+        .request(request)
+        .defaults(defaults)
         .rate_limiter(AIORateLimiter(overall_max_rate=rate_limit, max_retries=max_retries))
         .context_types(ContextTypes(context=HelixContext, bot_data=BotData))
         .concurrent_updates(True)
         .application_class(application_class, kwargs=application_kwargs)
-        .post_init(post_init)
+        .post_init(opener(settings, services))
         .post_shutdown(post_shutdown)
         .build()
     )

@@ -21,6 +21,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from bot.services import Services, open_services
 from bot.settings import Settings, load_settings
 from bot.telegram.app import build_application
@@ -47,6 +49,14 @@ TYPED_ANSWERS = {
     "url": "example.org",
     "list": "soil; water",
 }
+
+
+def loopback_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No proxy for loopback (a CI proxy must not intercept the emulator); PTB's future
+    `retry_after` type now, which `helix run` also opts into (silences a deprecation warning)."""
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+    monkeypatch.setenv("PTB_TIMEDELTA", "1")
 
 
 @cache

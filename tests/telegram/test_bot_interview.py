@@ -12,6 +12,7 @@ from tests.telegram.bot_helpers import (
     autopilot_step,
     bot_harness,
     live_keyboard,
+    loopback_env,
     stored_state,
 )
 from tests.telegram_emulator import SimulatedUser
@@ -19,7 +20,7 @@ from tests.telegram_emulator import SimulatedUser
 
 @pytest.fixture
 async def harness(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[BotHarness]:
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    loopback_env(monkeypatch)
     async with bot_harness(tmp_path) as running:
         yield running
 
@@ -58,7 +59,7 @@ async def test_complete_interview_by_buttons_and_text(harness: BotHarness) -> No
 async def test_complete_interview_on_the_packaged_form(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    loopback_env(monkeypatch)
     async with bot_harness(tmp_path, form_path=None) as harness:
         user = harness.user(103)
         await harness.command(user, "start")

@@ -16,6 +16,7 @@ from tests.telegram.bot_helpers import (
     autopilot_step,
     bot_harness,
     live_keyboard,
+    loopback_env,
     stored_state,
 )
 from tests.telegram_emulator import Fault, SimulatedUser, parse_html
@@ -23,7 +24,7 @@ from tests.telegram_emulator import Fault, SimulatedUser, parse_html
 
 @pytest.fixture
 async def harness(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[BotHarness]:
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    loopback_env(monkeypatch)
     async with bot_harness(tmp_path) as running:
         yield running
 
@@ -267,3 +268,19 @@ async def test_blocking_the_bot_marks_the_user_inactive(harness: BotHarness) -> 
     user.block_bot()
     await harness.settle()
     assert not leader_active(harness, user)
+
+
+async def test_an_answer_is_durable_even_when_no_reply_gets_through(
+    harness: BotHarness,
+) -> None:
+    user = harness.user(213)
+    await harness.command(user, "start")
+    await harness.press(user, "Continue ▶️")
+    harness.emulator.fail("*", Fault.server_error(500), times=100, chat_id=user.id)
+    user.send_text("Acme")
+    await harness.settle()
+    assert stored_state(harness, user).answers["initiative_name"] == "Acme"
+    harness.emulator.faults.clear()
+    await harness.command(user, "start")
+    screen = await harness.press(user, "Continue ▶️")
+    assert "Which production systems" in (screen.text or "")
