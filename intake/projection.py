@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, insert
 from sqlmodel import Session, SQLModel, col, select
 
 from intake.records import (
@@ -271,33 +271,44 @@ def write_initiative(
     initiative.extra = record.merged_extra()
     initiative.leader_id = leader_id
     initiative.updated_at = utcnow()
+    fresh = initiative.id is None
     session.add(initiative)
     session.flush()
     assert initiative.id is not None
-    for table in CHILD_TABLES:
-        session.execute(delete(table).where(table.initiative_id == initiative.id))  # type: ignore[attr-defined]
-    session.add_all(_child_rows(initiative.id, record))
-    session.flush()
+    if not fresh:
+        for table in CHILD_TABLES:
+            session.execute(delete(table).where(table.initiative_id == initiative.id))  # type: ignore[attr-defined]
+    for table, rows in _child_rows(initiative.id, record).items():
+        if rows:  # Core executemany: an import writes thousands of these
+            session.execute(insert(table), rows)
     return initiative
 
 
-def _child_rows(initiative_id: int, record: InitiativeRecord) -> list[SQLModel]:
-    """Record parts share their field names with the columns, except a partner's `name`."""
+def _child_rows(initiative_id: int, record: InitiativeRecord) -> dict[type[SQLModel], list[Any]]:
+    """Column values per child table; record parts share the columns' names (but `name`)."""
     own: dict[str, Any] = {"initiative_id": initiative_id}
-    rows: list[SQLModel] = [Stakeholder(**own, **s.model_dump()) for s in record.stakeholders]
-    for partner in record.partners:
-        values = partner.model_dump(exclude={"name"})
-        rows.append(PartnerTie(**own, **values, partner_name=partner.name, kind="works_with"))
-    rows += [
-        PartnerTie(**own, partner_name=name, kind="knows_of") for name in record.known_initiatives
+    ties = [
+        {**own, **p.model_dump(exclude={"name"}), "partner_name": p.name, "kind": "works_with"}
+        for p in record.partners
     ]
-    rows += [PsLink(**own, **link.model_dump()) for link in record.ps_links]
-    rows += [TaskRating(**own, task=task, level=level) for task, level in record.tasks.items()]
-    rows += [NeedOffer(**own, kind="need", **n.model_dump()) for n in record.needs]
-    rows += [NeedOffer(**own, kind="offer", **n.model_dump()) for n in record.offers]
-    if record.consent is not None:
-        rows.append(Consent(**own, **record.consent.model_dump()))
-    return rows
+    blank = {"sector": None, "relation": None, "depth": None}
+    ties += [
+        {**own, **blank, "partner_name": name, "kind": "knows_of"}
+        for name in record.known_initiatives
+    ]
+    needs = [{**own, "kind": "need", **n.model_dump()} for n in record.needs]
+    needs += [{**own, "kind": "offer", **n.model_dump()} for n in record.offers]
+    consent = [] if record.consent is None else [{**own, **record.consent.model_dump()}]
+    return {
+        Stakeholder: [{**own, **s.model_dump()} for s in record.stakeholders],
+        PartnerTie: ties,
+        PsLink: [{**own, **link.model_dump()} for link in record.ps_links],
+        TaskRating: [
+            {**own, "task": task, "level": level} for task, level in record.tasks.items()
+        ],
+        NeedOffer: needs,
+        Consent: consent,
+    }
 
 
 # --- rows -> record ---------------------------------------------------------------------
