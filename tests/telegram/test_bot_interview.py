@@ -231,3 +231,22 @@ async def test_deep_link_payloads_are_harmless(harness: BotHarness) -> None:
         await harness.command(user, "start", payload)
         assert "Welcome to the mini interview." in (live_keyboard(user).text or "")
     harness.emulator.assert_no_rejections()
+
+
+async def test_skip_by_button_and_command_and_required_questions_refuse(
+    harness: BotHarness,
+) -> None:
+    user = harness.user(118)
+    await to_systems(harness, user)
+    refused = await harness.command(user, "skip")
+    assert "can't be skipped" in (refused.text or "")
+    await harness.press(user, "▫️ Energy")
+    await harness.press(user, "Done ✔️")
+    stage = live_keyboard(user)
+    assert "What stage are you at?" in (stage.text or "")
+    await harness.press(user, "Skip ⏭")
+    skipped = next(m for m in user.transcript if m.message_id == stage.message_id)
+    assert skipped.text == "What stage are you at?\n➡️ Skipped"
+    assert stored_state(harness, user).skipped == ("stage",)
+    founded = await harness.command(user, "skip")
+    assert "How many people?" in (founded.text or "")

@@ -284,3 +284,30 @@ async def test_an_answer_is_durable_even_when_no_reply_gets_through(
     await harness.command(user, "start")
     screen = await harness.press(user, "Continue ▶️")
     assert "Which production systems" in (screen.text or "")
+
+
+async def test_a_failing_handler_apologises_keeps_answers_and_hides_the_token(
+    harness: BotHarness,
+    bot_errors: Callable[[], list[str]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    user = harness.user(214)
+    await to_systems(harness, user)
+    assert harness.services is not None
+    token = harness.settings.telegram_bot_token.get_secret_value()  # type: ignore[union-attr]
+
+    def broken(*_: object) -> None:
+        raise RuntimeError(f"database went away while calling {token}")
+
+    monkeypatch.setattr(harness.services.store, "apply", broken)
+    reply = await harness.press(user, "▫️ Food")
+    assert "something went wrong on my side" in (reply.text or "")
+    assert "answers are kept" in (reply.text or "")
+    logged = "\n".join(bot_errors())
+    assert "database went away" in logged
+    assert token not in logged
+    monkeypatch.undo()
+    loopback_env(monkeypatch)
+    screen = await harness.command(user, "back")
+    assert "What is your initiative called?" in (screen.text or "")
+    assert stored_state(harness, user).answers["initiative_name"] == "Acme"
