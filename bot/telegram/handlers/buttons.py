@@ -31,7 +31,7 @@ def _event(press: keys.Press | None, prompt: Prompt | None) -> Event | None:
 async def on_press(update: Update, context: HelixContext) -> None:
     """Apply the button's event to the screen it was drawn for, or treat it as stale."""
     query, user = update.callback_query, update.effective_user
-    if query is None or user is None or not isinstance(query.message, Message):
+    if query is None or user is None:
         return
     press = keys.decode(query.data)
     key = session.user_key(user)
@@ -39,7 +39,12 @@ async def on_press(update: Update, context: HelixContext) -> None:
         current = await session.screen(context, key)
         prompt = current.prompt if current else None
         event = _event(press, prompt)
-        if event is None or press is None or prompt is None:
+        if (
+            event is None
+            or press is None
+            or prompt is None
+            or not isinstance(query.message, Message)
+        ):
             lang = session.language_of(context, user, current)
             await session.stale(update, context, key, prompt, lang)
             return

@@ -18,6 +18,7 @@ from bot.telegram import keys, session
 from bot.telegram.context import HelixApp, HelixContext
 from bot.telegram.render import esc
 from intake.i18n import t
+from intake.prompt import Prompt
 from knowledge.answer import Answer, answer
 from knowledge.base import KnowledgeBase
 
@@ -84,30 +85,32 @@ async def on_ask(update: Update, context: HelixContext) -> None:
         await explain(context, message.chat_id, question, lang)
 
 
+def term_for(press: keys.Press | None, prompt: Prompt | None) -> str | None:
+    """The term an Explain press asks about, if it belongs to the screen on show now."""
+    if press is None or prompt is None or press.fingerprint != keys.fingerprint(prompt):
+        return None
+    index = press.index if press.index is not None else -1
+    return prompt.terms[index] if 0 <= index < len(prompt.terms) else None
+
+
 async def on_explain(update: Update, context: HelixContext) -> None:
     """The Explain button: explain the term, then show the same question again."""
     query, user = update.callback_query, update.effective_user
-    if query is None or user is None or not isinstance(query.message, Message):
+    if query is None or user is None:
         return
-    press = keys.decode(query.data)
     key = session.user_key(user)
     async with context.runtime.lock(key):
         current = await session.screen(context, key)
         lang = session.language_of(context, user, current)
         prompt = current.prompt if current else None
-        index = press.index if press is not None and press.index is not None else -1
-        valid = (
-            prompt is not None
-            and press is not None
-            and press.fingerprint == keys.fingerprint(prompt)
-        )
-        if prompt is None or not valid or not 0 <= index < len(prompt.terms):
+        term = term_for(keys.decode(query.data), prompt)
+        if term is None or prompt is None or not isinstance(query.message, Message):
             await session.stale(update, context, key, prompt, lang)
             return
         await session.quietly(query.answer())
-        term = prompt.terms[index]
-        await explain(context, query.message.chat_id, EXPLAIN_QUERY.format(term=term), lang)
-        await session.show(context, query.message.chat_id, key, prompt, lang)
+        chat_id = query.message.chat_id
+        await explain(context, chat_id, EXPLAIN_QUERY.format(term=term), lang)
+        await session.show(context, chat_id, key, prompt, lang)
 
 
 def register(app: HelixApp) -> None:
