@@ -1,8 +1,10 @@
-"""`helix run` as a deployer starts it: a separate process, settings from the environment."""
+"""`helix run` as a deployer starts it (its own process, settings from the environment)."""
 
 from __future__ import annotations
 
 import asyncio
+import io
+import logging
 import signal
 import sys
 from pathlib import Path
@@ -10,6 +12,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from bot.telegram.app import file_url_for
+from bot.telegram.handlers.errors import RedactToken
 from tests.telegram.bot_helpers import MINI_FORM, loopback_env
 from tests.telegram_emulator import TelegramEmulator
 
@@ -59,3 +63,30 @@ async def test_helix_run_polls_answers_and_stops_cleanly_on_ctrl_c(
         keys = db.execute(text("select user_key from interview")).scalars().all()
     database.dispose()
     assert keys == ["tg:401"]
+
+
+def test_log_redaction_scrubs_the_token_from_every_record() -> None:
+    token = "123456789:AAH-secret-token-from-botfather"
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(RedactToken(token))
+    logger = logging.getLogger("tests.telegram.redaction")
+    logger.addHandler(handler)
+    try:
+        logger.error("POST https://api.example.org/bot%s/sendMessage failed", token)
+    finally:
+        logger.removeHandler(handler)
+    assert token not in stream.getvalue()
+    assert "/bot<token>/sendMessage" in stream.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("api_url", "file_url"),
+    [
+        ("http://127.0.0.1:8081/bot", "http://127.0.0.1:8081/file/bot"),
+        ("http://127.0.0.1:8081/bot{token}", "http://127.0.0.1:8081/file/bot{token}"),
+        ("http://proxy.internal/telegram", "http://proxy.internal/telegram/file/bot"),
+    ],
+)
+def test_the_file_url_follows_the_api_url(api_url: str, file_url: str) -> None:
+    assert file_url_for(api_url) == file_url
