@@ -97,6 +97,8 @@ def opener(settings: Settings, services: Services | None) -> PostInit:
         if services is None:
             data.services = await off_loop(open_services, settings)
             data.owns_services = True
+            # Build/open the knowledge index now, not on the first leader's /ask.
+            data.services.warm_up_knowledge()
         else:
             data.services = services
         await set_commands(app, settings)
