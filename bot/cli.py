@@ -14,6 +14,7 @@ from functools import cache
 import typer
 from rich.console import Console
 
+from bot.services import StartupError
 from bot.settings import Settings, SettingsError, load_settings
 
 app = typer.Typer(
@@ -74,6 +75,9 @@ def main() -> None:
     """Console-script entry point."""
     try:
         app()
+    except StartupError as exc:
+        err.print(f"[red]{exc}[/red]", highlight=False, soft_wrap=True)
+        sys.exit(2)
     except KeyboardInterrupt:
         err.print("\nBye — your answers are saved.")
         sys.exit(130)

@@ -11,12 +11,14 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine, func, select
+from alembic.util import CommandError
+from sqlalchemy import Engine, func, make_url, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from bot.settings import Settings
 from intake.db import create_db_engine, upgrade_database
-from intake.definition import FormDefinition, load_definition
+from intake.definition import DefinitionError, FormDefinition, load_definition
 from intake.importer import import_file
 from intake.store import InterviewStore
 from intake.tables import Initiative
@@ -37,12 +39,16 @@ class Services:
     store: InterviewStore
     _knowledge: KnowledgeBase | None = field(default=None, repr=False)
     _knowledge_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _stopping: threading.Event = field(default_factory=threading.Event, repr=False)
+    _warm_up_thread: threading.Thread | None = field(default=None, repr=False)
 
     def knowledge(self) -> KnowledgeBase:
         """The knowledge base, opened (and on first start indexed) once, by whoever asks first."""
         with self._knowledge_lock:
             if self._knowledge is None:
-                self._knowledge = KnowledgeBase.open(self.settings.knowledge_config())
+                self._knowledge = KnowledgeBase.open(
+                    self.settings.knowledge_config(), progress=self._check_stopping
+                )
             return self._knowledge
 
     def knowledge_ready(self) -> bool:
@@ -53,26 +59,41 @@ class Services:
         """Open the knowledge base in the background, so the first question does not wait
         for the model to load or the first index to build while a user is mid-interview."""
         thread = threading.Thread(target=self._warm_up, name="knowledge-warm-up", daemon=True)
+        self._warm_up_thread = thread
         thread.start()
         return thread
+
+    def _check_stopping(self, done: int, total: int) -> None:
+        """Progress callback of the indexer: the only safe point to abandon a first build."""
+        if self._stopping.is_set():
+            raise _WarmUpCancelled
 
     def _warm_up(self) -> None:
         try:
             self.knowledge()
+        except _WarmUpCancelled:
+            log.info("Knowledge index build paused at shutdown; it resumes on the next start")
         except Exception:  # a broken index must never take the chat down with it
             log.exception("Knowledge base could not be opened in the background")
 
     def close(self) -> None:
-        """Release everything. A warm-up still indexing is left to die with the process: the
-        index is incremental, so the next start finishes the job instead of waiting now."""
-        if self._knowledge_lock.acquire(blocking=False):
-            try:
-                if self._knowledge is not None:
-                    self._knowledge.close()
-                    self._knowledge = None
-            finally:
-                self._knowledge_lock.release()
+        """Stop a warm-up between two indexing batches, then release everything.
+
+        The warm-up thread must not be left inside onnxruntime or Chroma when the interpreter
+        exits (that aborts the process); the index is incremental, so the next start resumes.
+        """
+        self._stopping.set()
+        if self._warm_up_thread is not None:
+            self._warm_up_thread.join()
+        with self._knowledge_lock:
+            if self._knowledge is not None:
+                self._knowledge.close()
+                self._knowledge = None
         self.engine.dispose()
+
+
+class _WarmUpCancelled(Exception):
+    """Raised inside the indexer's progress callback when the process is shutting down."""
 
 
 def seed_demo_data(engine: Engine, path: Path = DEMO_DATA) -> int:
@@ -86,15 +107,49 @@ def seed_demo_data(engine: Engine, path: Path = DEMO_DATA) -> int:
     return report.imported
 
 
+class StartupError(RuntimeError):
+    """Helix cannot start with these settings; the message is one line a deployer can act on."""
+
+
+def _shown_url(url: str) -> str:
+    """The database URL without its password, for error messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (SQLAlchemyError, ValueError):
+        return "DATABASE_URL"
+
+
+def _first_line(exc: BaseException) -> str:
+    cause = getattr(exc, "orig", None) or exc
+    return str(cause).strip().splitlines()[0] if str(cause).strip() else type(cause).__name__
+
+
 def open_services(settings: Settings) -> Services:
-    """Migrate the database, load the interview, seed demo data when empty."""
-    settings.ensure_dirs()
+    """Migrate the database, load the interview, seed demo data when empty.
+
+    Every way this can fail on bad settings becomes a `StartupError` with one clear line.
+    """
+    try:
+        settings.ensure_dirs()
+    except OSError as exc:
+        raise StartupError(
+            f"HELIX_DATA_DIR={settings.data_dir}: cannot create the data directory "
+            f"({exc.strerror or exc})"
+        ) from None
+    try:
+        definition = load_definition(settings.form_path)
+    except DefinitionError as exc:
+        raise StartupError(f"HELIX_FORM: {exc}") from None
     url = settings.database_url
-    upgrade_database(url)
-    engine = create_db_engine(url)
-    definition = load_definition(settings.form_path)
-    if settings.demo_data:
-        seed_demo_data(engine)
+    try:
+        upgrade_database(url)
+        engine = create_db_engine(url)
+        if settings.demo_data:
+            seed_demo_data(engine)
+    except (SQLAlchemyError, CommandError, OSError) as exc:
+        raise StartupError(
+            f"Cannot open the database {_shown_url(url)}: {_first_line(exc)}"
+        ) from None
     return Services(
         settings=settings,
         engine=engine,

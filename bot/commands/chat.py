@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import logging
 from collections.abc import Callable
 from typing import Annotated
 
@@ -17,6 +18,9 @@ from bot.settings import Settings
 def run_chat(settings: Settings, *, user: str | None = None, language: str | None = None) -> None:
     """Open services, run one terminal interview, close services."""
     console = Console(highlight=False)
+    if settings.log_level == "INFO":
+        # The terminal is the chat itself: routine log lines would interleave with questions.
+        logging.getLogger().setLevel(logging.WARNING)
     services = open_services(settings)
     services.warm_up_knowledge()
     try:

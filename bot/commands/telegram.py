@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 import typer
 from rich.console import Console
 from rich.markup import escape
+from telegram.error import InvalidToken, NetworkError
+from telegram.ext import Application
 
+from bot.services import StartupError
 from bot.settings import Settings
 from intake.i18n import LANGUAGES
 
@@ -28,8 +31,6 @@ def webhook_path(url: str) -> str:
 
 def run_bot(settings: Settings) -> None:
     """Build the application and run it until interrupted (blocking; owns the event loop)."""
-    from telegram import Update
-
     from bot.telegram.app import build_application
     from bot.telegram.handlers.errors import install_log_redaction
 
@@ -39,6 +40,22 @@ def run_bot(settings: Settings) -> None:
     # Opt into PTB's timedelta `retry_after` now: PTB warns on every 429 otherwise.
     os.environ.setdefault("PTB_TIMEDELTA", "1")
     app = build_application(settings)
+    try:
+        _serve(app, settings)
+    except InvalidToken:
+        raise StartupError(
+            "TELEGRAM_BOT_TOKEN was refused by Telegram: copy it again from @BotFather"
+        ) from None
+    except NetworkError as exc:
+        raise StartupError(
+            f"Cannot reach the Telegram Bot API at {settings.telegram_api_url}: {exc}"
+        ) from None
+
+
+def _serve(app: Application[Any, Any, Any, Any, Any, Any], settings: Settings) -> None:
+    """Long polling, or a webhook server when a public URL is configured; blocks until stopped."""
+    from telegram import Update
+
     if settings.telegram_webhook_url:
         secret = settings.telegram_webhook_secret
         app.run_webhook(
