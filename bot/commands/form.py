@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from bot.settings import Settings
 from intake.definition import DefinitionError, FormDefinition, load_definition
@@ -27,7 +28,7 @@ def register(app: typer.Typer, get_settings: Callable[[], Settings]) -> None:
         try:
             return load_definition(path or get_settings().form_path)
         except DefinitionError as exc:
-            console.print(f"[red]{exc}[/red]")
+            console.print(f"[red]{escape(str(exc))}[/red]", soft_wrap=True)
             raise typer.Exit(1) from None
 
     @form.command()
