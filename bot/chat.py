@@ -33,6 +33,8 @@ from intake.i18n import LANGUAGES, t
 from intake.prompt import Prompt
 
 InputFn = Callable[[str], str]
+# The engine's messages name the Done/Continue buttons; typing the word works like the button.
+DONE_WORDS = frozenset({"done", "listo", "continue", "continuar"})
 
 
 class TerminalChat:
@@ -124,8 +126,9 @@ class TerminalChat:
         prompt = self.prompt
         if prompt is not None and prompt.question_type == "note":
             return Done()  # a note is acknowledged by pressing Enter
-        if prompt is not None and not text and (prompt.current_value or prompt.choices):
-            return Done()  # Enter keeps the shown answer or confirms the ticked choices
+        has_done = prompt is not None and bool(prompt.current_value or prompt.choices)
+        if has_done and (not text or text.lower() in DONE_WORDS):
+            return Done()  # Enter (or "done") keeps the shown answer or confirms the ticks
         if prompt is None or prompt.kind == "question":
             return Text(text=text)
         word, _, rest = text.lower().partition(" ")
@@ -133,7 +136,7 @@ class TerminalChat:
         if prompt.kind == "repeat_menu":
             if word in ("a", "add"):
                 return RepeatAdd()
-            if word in ("d", "done"):
+            if word in ("d", *DONE_WORDS):
                 return Done()
             if word in ("e", "edit") and index is not None:
                 return RepeatEdit(index=index)
