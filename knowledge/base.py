@@ -23,8 +23,9 @@ from knowledge.chunking import Chunk, chunk_documents
 from knowledge.config import KnowledgeConfig
 from knowledge.documents import DocumentError, load_documents
 from knowledge.embeddings import EmbeddingsUnavailable, load_embeddings, model_id_for
+from knowledge.guard import DOMAIN_MIN_IDF, DOMAIN_NAME_MAX_WORDS
 from knowledge.indexer import Progress, ensure_index
-from knowledge.lexical import KeywordIndex
+from knowledge.lexical import KeywordIndex, tokenize
 from knowledge.retrieval import (
     DENSE_K,
     KEYWORD_K,
@@ -49,6 +50,23 @@ log = logging.getLogger(__name__)
 #: Keyword evidence looks at the best few BM25 chunks (one of them must hold the question's words).
 MATCH_DEPTH = 3
 KEYWORD_ONLY = "Semantic search is unavailable ({reason}); answers use keyword search only."
+
+
+def domain_vocabulary(chunks: list[Chunk], keywords: KeywordIndex) -> frozenset[str]:
+    """Words that name a concept of this knowledge base: the words of its titles and short
+    aliases that are not spread all over the corpus (idf >= `DOMAIN_MIN_IDF`).
+
+    Keyword-only mode cannot tell "bad weather today" from a real question by word weight
+    alone (both share a few common words with some chunk); a question that uses none of the
+    words the documents are named by is almost never about them. Long aliases ("how does our
+    work lead to change") are phrasings, not names, so they do not count.
+    """
+    names = {name for chunk in chunks for name in chunk.names}
+    words: set[str] = set()
+    for name in names:
+        if len(name.split()) <= DOMAIN_NAME_MAX_WORDS:
+            words.update(tokenize(name))
+    return frozenset(w for w in words if keywords.idf(w) >= DOMAIN_MIN_IDF)
 
 
 class KnowledgeBase:
@@ -76,6 +94,7 @@ class KnowledgeBase:
         self.keywords = KeywordIndex([c.text for c in chunks])
         self.embeddings = embeddings if collection is not None else None
         self.collection = collection if embeddings is not None else None
+        self.domain_vocabulary = domain_vocabulary(chunks, self.keywords)
         self.warning = warning
         self._client = client
         self.llm_cache: dict[str, Any] = {}
@@ -173,13 +192,17 @@ class KnowledgeBase:
         hits = [
             Hit(self.by_id[cid], score, cosines.get(cid), bm25.get(cid)) for cid, score in fused
         ]
+        top = [h.index for h in keyword[:MATCH_DEPTH]]
+        named = set(tokenize(question)) & self.domain_vocabulary
+        in_top: set[str] = set().union(*(self.keywords.terms_of(i) for i in top)) if top else set()
         return Retrieval(
             question=question,
             hits=hits,
             mode=mode,
             best_cosine=dense[0][1] if dense else None,
             coverage=self.keywords.coverage(question),
-            keyword_match=self.keywords.match(question, [h.index for h in keyword[:MATCH_DEPTH]]),
+            keyword_match=self.keywords.match(question, top),
+            domain_terms=tuple(sorted(named & in_top)),
             warning=warning,
             documents=by_document(hits),
         )

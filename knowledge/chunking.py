@@ -31,6 +31,8 @@ CHUNK_SIZE = 800
 CHUNK_OVERLAP = 100
 HEADERS = [("#", "h1"), ("##", "h2"), ("###", "h3")]
 TRAILING_SPACE = re.compile(r"[ \t]+\n")
+#: The first prefix line `_prefix` writes: "Title (also: alias, alias)".
+NAMES_LINE = re.compile(r"^(?P<title>.*?)(?: \(also: (?P<aliases>.*)\))?$")
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,18 @@ class Chunk:
     def body(self) -> str:
         """The chunk without the title/alias prefix: what answers quote."""
         return self.text[self.prefix_len :]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The document's title and aliases, read back from the prefix (stored chunks carry no
+        alias metadata). An alias containing ", " comes back as its parts, which are still
+        names a user may type."""
+        head = self.text[: self.prefix_len].split("\n", 1)[0]
+        match = NAMES_LINE.match(head)
+        if match is None or not head:
+            return (self.title,) if self.title else ()
+        aliases = match["aliases"].split(", ") if match["aliases"] else []
+        return tuple(n for n in [match["title"], *aliases] if n)
 
     def metadata(self) -> dict[str, Any]:
         """Chroma metadata (scalars only); enough to rebuild the chunk from the store."""

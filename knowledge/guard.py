@@ -9,7 +9,11 @@ Evidence, hybrid mode: the best chunk's cosine similarity plus a small bonus for
 (the share of the question's idf weight the knowledge base knows). Cosine alone cannot tell a
 Spanish in-domain question ("como borrar mis datos", cosine 0.19: the model is English-only) from
 a Spanish recipe question (0.28); coverage can (1.0 vs 0.0). Keyword-only mode (no model) asks
-that one of the best BM25 chunks hold enough of the question's idf-weighted words together.
+that one of the best BM25 chunks hold enough of the question's idf-weighted words together, and
+that those words include at least one domain term — a word of a document's title or short alias
+that is not common across the corpus. Word weight alone answered "is it bad weather today" from
+the theory-of-change page (three common words, two of them in one chunk); requiring a domain term
+trades a few more declines in this degraded mode for never answering such questions.
 
 The hybrid threshold is a property of the built-in MiniLM model: another embedding provider has
 its own cosine scale, so a deployer who switches models re-runs the calibration
@@ -24,21 +28,31 @@ from knowledge.lexical import fold
 from knowledge.retrieval import Retrieval
 
 # Calibrated with `python -m knowledge.eval.calibrate` on knowledge/eval (74 documents, 283 chunks;
-# 101 in-domain questions, 30 off-topic; all 15 injections are caught by the patterns below):
-#   hybrid, cosine + 0.20 × coverage: in-domain min 0.3730, off-topic max 0.3121 (a paella recipe),
-#     threshold 0.3425 → margin ±0.0304, 0 false declines, 0 off-topic answered; leave-one-out
+# 101 in-domain questions, 36 off-topic; all 15 injections are caught by the patterns below):
+#   hybrid, cosine + 0.20 × coverage: in-domain min 0.3730, off-topic max 0.3193 (was 0.3121 with 30),
+#     threshold 0.3425 → margins +0.0305 / +0.0232, 0 false declines, 0 off-topic answered; leave-one-out
 #     0 / 0. Cosine alone (weight 0) separates worse: 2 false declines, off-topic margin 0.0095.
-#   keyword-only, share of the question's weight in one top-3 BM25 chunk: off-topic max 0.3333,
-#     threshold 0.3359 → 0 off-topic answered, 5 of 101 in-domain declined, but the off-topic
-#     margin is only 0.0026 (leave-one-out 6 declined / 3 answered): the degraded mode is weaker
-#     and says so in its warning.
+#   keyword-only (36 off-topic since the "bad weather" audit), share of the question's weight in
+#     one top-3 BM25 chunk, counted only when the question uses a domain term: the calibration
+#     picks 0.2832 (off-topic max 0.2636, an ibuprofen dose question); we keep 0.30, on the safe
+#     side (off-topic margin 0.036) at the same cost: 12 of 101 in-domain declined, 0 off-topic
+#     answered, leave-one-out 12 / 0. Without the domain-term rule no threshold below 1.0 stops
+#     "how is it going" (match 1.0); the degraded mode declines more and says so in its warning.
 #: Weight of keyword coverage in the hybrid evidence (grid 0..0.5; 0 = cosine only).
 COVERAGE_WEIGHT = 0.20
 #: Hybrid mode: answer when best cosine + COVERAGE_WEIGHT × coverage reaches this.
 EVIDENCE_THRESHOLD = 0.3425
 #: Keyword-only mode: answer when one of the top 3 BM25 chunks holds this share of the question's
-#: idf-weighted words.
-KEYWORD_THRESHOLD = 0.3359
+#: idf-weighted words (and the question uses a domain term, below).
+KEYWORD_THRESHOLD = 0.30
+#: Domain terms: words of titles and aliases up to this many words long (longer ones are
+#: phrasings such as "where are we going", not names) ...
+DOMAIN_NAME_MAX_WORDS = 3
+#: ... whose BM25 idf reaches this (drops "change", "system": in nearly every chunk). Measured on
+#: knowledge/eval: names ≤ 2 / 3 / 4 words → 16 / 12 / 10 in-domain declines, but at 4 words
+#: "where are we going" makes "going" a domain term and 2 off-topic questions get answered;
+#: idf 2.0 instead of 1.0 costs 8 more declines for nothing.
+DOMAIN_MIN_IDF = 1.0
 
 _INJECTION_PATTERNS = [
     # English: override attempts, prompt extraction, secrets, role hijacking
@@ -83,4 +97,4 @@ def is_grounded(retrieval: Retrieval) -> bool:
         return False
     if retrieval.mode == "hybrid" and retrieval.best_cosine is not None:
         return dense_evidence(retrieval.best_cosine, retrieval.coverage) >= EVIDENCE_THRESHOLD
-    return retrieval.keyword_match >= KEYWORD_THRESHOLD
+    return bool(retrieval.domain_terms) and retrieval.keyword_match >= KEYWORD_THRESHOLD

@@ -61,6 +61,10 @@ class KeywordIndex:
     def __len__(self) -> int:
         return len(self._tokens)
 
+    def terms_of(self, index: int) -> frozenset[str]:
+        """The tokens of one indexed text."""
+        return frozenset(self._tokens[index])
+
     def search(self, query: str, k: int) -> list[KeywordHit]:
         """Top `k` texts with a positive BM25 score, best first."""
         terms = tokenize(query)

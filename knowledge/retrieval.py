@@ -74,6 +74,8 @@ class Retrieval:
     best_cosine: float | None = None
     coverage: float = 0.0
     keyword_match: float = 0.0
+    #: Question words that name a concept (title/alias words) and occur in a top keyword chunk.
+    domain_terms: tuple[str, ...] = ()
     warning: str | None = None
     documents: list[DocumentHit] = field(default_factory=list)
 

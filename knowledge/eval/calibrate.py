@@ -90,12 +90,20 @@ class Evidence:
     cosine: float
     coverage: float
     keyword_match: float
+    domain: bool
+
+    @property
+    def keyword(self) -> float:
+        """Keyword-only evidence: the match, or 0 without a domain term (declined anyway)."""
+        return self.keyword_match if self.domain else 0.0
 
 
 def features(kb: KnowledgeBase, question: str) -> Evidence:
     retrieval = kb.retrieve(question)
     cosine = retrieval.best_cosine if retrieval.best_cosine is not None else 0.0
-    return Evidence(cosine, retrieval.coverage, retrieval.keyword_match)
+    return Evidence(
+        cosine, retrieval.coverage, retrieval.keyword_match, bool(retrieval.domain_terms)
+    )
 
 
 def _errors(chosen: Threshold) -> float:
@@ -134,8 +142,8 @@ def calibrate(kb: KnowledgeBase, questions_path: Path, offtopic_path: Path) -> d
     dense = by_weight[weight]
     dense_keep = [dense_evidence(e.cosine, e.coverage, weight) for e in keep]
     dense_drop = [dense_evidence(e.cosine, e.coverage, weight) for e in drop]
-    word_keep = [e.keyword_match for e in keep]
-    word_drop = [e.keyword_match for e in drop]
+    word_keep = [e.keyword for e in keep]
+    word_drop = [e.keyword for e in drop]
     keyword = choose_threshold("keyword match", word_keep, word_drop)
     cosine_only = by_weight[0.0]
     return {
@@ -159,6 +167,12 @@ def calibrate(kb: KnowledgeBase, questions_path: Path, offtopic_path: Path) -> d
             "EVIDENCE_THRESHOLD": EVIDENCE_THRESHOLD,
             "KEYWORD_THRESHOLD": KEYWORD_THRESHOLD,
         },
+        "keyword_declined_in_domain": [
+            q.q for q, v in zip(questions, word_keep, strict=True) if v < keyword.value
+        ],
+        "keyword_closest_offtopic": sorted(
+            ((round(v, 4), o.q) for o, v in zip(negatives, word_drop, strict=True)), reverse=True
+        )[:3],
         "declined_in_domain": [
             q.q for q, v in zip(questions, dense_keep, strict=True) if v < dense.value
         ],
