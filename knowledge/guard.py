@@ -29,9 +29,10 @@ from knowledge.retrieval import Retrieval
 
 # Calibrated with `python -m knowledge.eval.calibrate` on knowledge/eval (74 documents, 283 chunks;
 # 101 in-domain questions, 36 off-topic; all 15 injections are caught by the patterns below):
-#   hybrid, cosine + 0.20 × coverage: in-domain min 0.3730, off-topic max 0.3193 (was 0.3121 with 30),
-#     threshold 0.3425 → margins +0.0305 / +0.0232, 0 false declines, 0 off-topic answered; leave-one-out
-#     0 / 0. Cosine alone (weight 0) separates worse: 2 false declines, off-topic margin 0.0095.
+#   hybrid, cosine + 0.20 × coverage: in-domain min 0.3730, off-topic max 0.3193 (0.3121 before
+#     the 6 added off-topic questions), threshold 0.3425 → margins +0.0305 / +0.0232, 0 false
+#     declines, 0 off-topic answered; leave-one-out 0 / 0. Cosine alone (weight 0) separates
+#     worse: 2 false declines, off-topic margin 0.0095.
 #   keyword-only (36 off-topic since the "bad weather" audit), share of the question's weight in
 #     one top-3 BM25 chunk, counted only when the question uses a domain term: the calibration
 #     picks 0.2832 (off-topic max 0.2636, an ibuprofen dose question); we keep 0.30, on the safe
