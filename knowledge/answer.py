@@ -3,7 +3,8 @@
 Order of decisions: empty or injected question → decline; retrieve; too little evidence →
 decline, suggesting topics the base can explain; otherwise an LLM answer when configured, else
 (or when the LLM fails in any way) an extractive answer. Every answer lists its sources, and a
-degraded knowledge base (keyword-only) says so in `warning`. Nothing here raises for any input.
+degraded knowledge base (keyword-only) says so in `warning`. Nothing here raises for any input,
+and undecodable input (lone surrogates) is cleaned before any tokenizer sees it.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from knowledge.base import KnowledgeBase
 from knowledge.extractive import extract
 from knowledge.guard import is_grounded, looks_like_injection
+from knowledge.lexical import clean
 from knowledge.llm import LLMFailure, chat_model, llm_answer
 from knowledge.retrieval import DocumentHit, Retrieval
 
@@ -76,7 +78,7 @@ def _llm(question: str, retrieval: Retrieval, kb: KnowledgeBase) -> Answer | Non
 def answer(question: str, kb: KnowledgeBase) -> Answer:
     """Answer a question from the knowledge base; declines rather than guesses."""
     try:
-        text = (question or "").strip()[:MAX_QUESTION_CHARS]
+        text = clean(question or "").strip()[:MAX_QUESTION_CHARS]
         if not text or looks_like_injection(text):
             return decline(kb, kb.retrieve(text) if text else None, kb.warning)
         retrieval = kb.retrieve(text)

@@ -23,9 +23,9 @@ from knowledge.chunking import Chunk, chunk_documents
 from knowledge.config import KnowledgeConfig
 from knowledge.documents import DocumentError, load_documents
 from knowledge.embeddings import EmbeddingsUnavailable, load_embeddings, model_id_for
-from knowledge.guard import DOMAIN_MIN_IDF, DOMAIN_NAME_MAX_WORDS
+from knowledge.guard import DOMAIN_MIN_IDF_SHARE, DOMAIN_NAME_MAX_WORDS
 from knowledge.indexer import Progress, ensure_index
-from knowledge.lexical import KeywordIndex, tokenize
+from knowledge.lexical import KeywordIndex, clean, tokenize
 from knowledge.retrieval import (
     DENSE_K,
     KEYWORD_K,
@@ -54,7 +54,7 @@ KEYWORD_ONLY = "Semantic search is unavailable ({reason}); answers use keyword s
 
 def domain_vocabulary(chunks: list[Chunk], keywords: KeywordIndex) -> frozenset[str]:
     """Words that name a concept of this knowledge base: the words of its titles and short
-    aliases that are not spread all over the corpus (idf >= `DOMAIN_MIN_IDF`).
+    aliases that are not spread all over the corpus (idf >= `DOMAIN_MIN_IDF_SHARE` of the largest).
 
     Keyword-only mode cannot tell "bad weather today" from a real question by word weight
     alone (both share a few common words with some chunk); a question that uses none of the
@@ -66,7 +66,8 @@ def domain_vocabulary(chunks: list[Chunk], keywords: KeywordIndex) -> frozenset[
     for name in names:
         if len(name.split()) <= DOMAIN_NAME_MAX_WORDS:
             words.update(tokenize(name))
-    return frozenset(w for w in words if keywords.idf(w) >= DOMAIN_MIN_IDF)
+    bar = DOMAIN_MIN_IDF_SHARE * keywords.max_idf
+    return frozenset(w for w in words if keywords.idf(w) >= bar)
 
 
 class KnowledgeBase:
@@ -165,6 +166,7 @@ class KnowledgeBase:
         self, question: str, *, dense_k: int = DENSE_K, keyword_k: int = KEYWORD_K
     ) -> Retrieval:
         """Hybrid (dense + BM25, fused by RRF) or keyword-only when the model is unavailable."""
+        question = clean(question)
         warning = self.warning
         dense: list[tuple[str, float]] = []
         if self.collection is not None and self.embeddings is not None and dense_k > 0:

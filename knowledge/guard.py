@@ -49,11 +49,13 @@ KEYWORD_THRESHOLD = 0.30
 #: Domain terms: words of titles and aliases up to this many words long (longer ones are
 #: phrasings such as "where are we going", not names) ...
 DOMAIN_NAME_MAX_WORDS = 3
-#: ... whose BM25 idf reaches this (drops "change", "system": in nearly every chunk). Measured on
+#: ... whose BM25 idf reaches this share of the corpus's largest idf (drops "change", "system":
+#: in nearly every chunk). A share, not an absolute idf, because idf scales with corpus size (the
+#: largest is 5.24 on the 283 packaged chunks, 2.20 on the 14 test chunks). Measured on
 #: knowledge/eval: names ≤ 2 / 3 / 4 words → 16 / 12 / 10 in-domain declines, but at 4 words
-#: "where are we going" makes "going" a domain term and 2 off-topic questions get answered;
-#: idf 2.0 instead of 1.0 costs 8 more declines for nothing.
-DOMAIN_MIN_IDF = 1.0
+#: "where are we going" makes "going" a domain term and 2 off-topic questions get answered; a
+#: share of 0.38 (idf 2.0) instead of 0.2 costs 8 more declines for nothing.
+DOMAIN_MIN_IDF_SHARE = 0.2
 
 _INJECTION_PATTERNS = [
     # English: override attempts, prompt extraction, secrets, role hijacking

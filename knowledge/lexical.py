@@ -28,6 +28,15 @@ _STOPWORDS = """
     s t d ll re ve m whats wats wat hows whos whys im ive dont doesnt isnt cant u ur pls
 """
 STOPWORDS = frozenset(_STOPWORDS.split())
+#: Lone surrogates (undecodable bytes read with `surrogateescape`) and NULs: the embedding
+#: tokenizer rejects the former outright ("TextEncodeInput must be ..."), which silently turned
+#: a hybrid question into a keyword-only one.
+UNENCODABLE = re.compile("[\ud800-\udfff\x00]")
+
+
+def clean(text: str) -> str:
+    """`text` with anything the tokenizers cannot take replaced by U+FFFD."""
+    return UNENCODABLE.sub("\ufffd", text)
 
 
 def fold(text: str) -> str:
@@ -57,6 +66,11 @@ class KeywordIndex:
         self._bm25 = BM25Okapi(self._tokens) if any(self._tokens) else None
         idfs = self._bm25.idf.values() if self._bm25 is not None else ()
         self._max_idf = max((max(0.0, float(v)) for v in idfs), default=1.0) or 1.0
+
+    @property
+    def max_idf(self) -> float:
+        """The largest idf in the corpus (1.0 when empty): the scale other idfs are judged on."""
+        return self._max_idf
 
     def __len__(self) -> int:
         return len(self._tokens)

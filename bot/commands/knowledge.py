@@ -7,6 +7,7 @@ only fallback, stale index) go to stderr so they never corrupt that output.
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -110,6 +111,9 @@ def register(app: typer.Typer, get_settings: Callable[[], Any]) -> None:
             if kb.warning:
                 err.print(f"[yellow]{escape(t('knowledge.warning', lang, warning=kb.warning))}[/]")
             if question is None:
+                if isinstance(sys.stdin, io.TextIOWrapper):
+                    # Undecodable bytes become U+FFFD instead of lone surrogates or a crash.
+                    sys.stdin.reconfigure(errors="replace")
                 for line in sys.stdin:
                     if line.strip():
                         sys.stdout.write(json.dumps(as_json(answer(line, kb)), ensure_ascii=False))

@@ -140,3 +140,19 @@ def test_sentence_splitting_drops_headings_tables_and_see_also() -> None:
         "a bullet item",
         "Bold text here.",
     ]
+
+
+@pytest.mark.parametrize(
+    "question", ["\udcff\udcfe bad utf8", "What is a production system?\udcff"]
+)
+def test_lone_surrogates_never_reach_the_embedding_tokenizer(
+    kb: KnowledgeBase, question: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Undecodable stdin bytes arrive as lone surrogates; the tokenizer rejects them, which used
+    to drop the question to keyword search (and a grounded wrong answer)."""
+    retrieval = kb.retrieve(question)
+    assert retrieval.mode == "hybrid"
+    assert retrieval.warning is None
+    result = answer(question, kb)
+    assert result.warning is None
+    assert "Dense retrieval failed" not in caplog.text

@@ -110,3 +110,11 @@ def test_index_refuses_a_model_mismatch_and_says_how_to_fix_it(
     result = runner.invoke(_app(other), ["index"])
     assert result.exit_code == 1
     assert "helix index --rebuild" in result.stderr
+
+
+def test_invalid_utf8_on_stdin_is_replaced_not_misanswered(kb_config: KnowledgeConfig) -> None:
+    result = runner.invoke(_app(kb_config), ["ask"], input=b"\xff\xfe bad utf8\n")
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout.splitlines()[0])
+    assert payload["grounded"] is False
+    assert "Dense retrieval failed" not in result.output
