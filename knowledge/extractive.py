@@ -26,7 +26,15 @@ SECOND_DOCUMENT_WEIGHT = 0.6
 RELATIVE_FLOOR = 0.3
 SENTENCE_BREAK = re.compile(r"(?<=[.!?…])\s+(?=[\"“‘(¿¡A-Z0-9ÁÉÍÓÚÑ])")
 SEE_ALSO = re.compile(r"^(see also|related|ver tambi[eé]n)\b", re.IGNORECASE)
+#: A cross-reference sentence at the end of a paragraph ("… front and centre. See also: x, y.").
+SEE_ALSO_SENTENCE = re.compile(r"^(see also|ver tambi[eé]n)\s*:", re.IGNORECASE)
 BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+#: A bold lead-in label ("**S4 Co-evolving with the production system.** There are …"): quoted
+#: alone it is an orphan heading, so it is joined to the sentence it introduces.
+BOLD_LABEL = re.compile(r"^(?:\*\*|__)(?P<label>[^*_]+?)[.:](?:\*\*|__)\s+(?P<rest>\S.*)$")
+#: Fragments shorter than this with no closing punctuation are labels, not sentences.
+MIN_FRAGMENT_WORDS = 5
+CLOSING = tuple('.!?…"”)')
 
 
 @dataclass(frozen=True)
@@ -40,17 +48,34 @@ class Sentence:
 
 
 def split_sentences(body: str) -> list[str]:
-    """Sentences of a chunk body; headings dropped, list items kept as sentences."""
+    """Sentences of a chunk body; headings, lead-ins and cross-references dropped, list items
+    kept as sentences, bold labels joined to the sentence they introduce."""
     out: list[str] = []
     for raw in body.splitlines():
         line = raw.strip()
         if not line or line.startswith("#") or line.startswith("|") or line.startswith("```"):
             continue
-        line = BULLET.sub("", line).replace("**", "").replace("__", "")
+        line = BULLET.sub("", line)
+        label = BOLD_LABEL.match(line)
+        if label:
+            line = f"{label['label']}: {label['rest']}"
+        line = line.replace("**", "").replace("__", "")
         if SEE_ALSO.match(line):
             continue  # cross-references are navigation, not an answer
-        out.extend(s.strip() for s in SENTENCE_BREAK.split(line) if len(s.strip()) > 2)
+        out.extend(s for s in (p.strip() for p in SENTENCE_BREAK.split(line)) if quotable(s))
     return out
+
+
+def quotable(sentence: str) -> bool:
+    """Whether a sentence can stand alone in an answer.
+
+    Not a lead-in ("Signs your initiative does this task:" promises a list the answer does not
+    carry), not a cross-reference, not a bare label ("Tips", "Questions to ask") — each read as
+    a broken fragment in an extractive answer.
+    """
+    if len(sentence) <= 2 or sentence.endswith(":") or SEE_ALSO_SENTENCE.match(sentence):
+        return False
+    return len(sentence.split()) >= MIN_FRAGMENT_WORDS or sentence.endswith(CLOSING)
 
 
 def _candidates(retrieval: Retrieval, keywords: KeywordIndex) -> list[Sentence]:

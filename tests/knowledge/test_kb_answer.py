@@ -131,13 +131,13 @@ def test_empty_or_junk_input_is_declined_not_crashed(kb: KnowledgeBase, question
 
 def test_sentence_splitting_drops_headings_tables_and_see_also() -> None:
     body = (
-        "## Heading\nFirst sentence. Second one!\n- a bullet item\n| a | table |\n"
-        "See also: other topic.\n**Bold** text here."
+        "## Heading\nFirst sentence. Second one!\n- a bullet item that says enough\n"
+        "| a | table |\nSee also: other topic.\n**Bold** text here."
     )
     assert split_sentences(body) == [
         "First sentence.",
         "Second one!",
-        "a bullet item",
+        "a bullet item that says enough",
         "Bold text here.",
     ]
 
