@@ -94,16 +94,26 @@ def register(app: typer.Typer, get_settings: Callable[[], Any]) -> None:
     def ask_command(
         question: Annotated[
             str | None,
-            typer.Argument(help="The question; omit it to read one question per line from stdin."),
+            typer.Argument(
+                help="The question; omit it to read one question per line from stdin "
+                "(blank lines there are skipped)."
+            ),
         ] = None,
         as_json_flag: Annotated[
             bool, typer.Option("--json", help="Print a JSON object instead of text.")
         ] = False,
     ) -> None:
-        """Answer from the knowledge base, with sources."""
+        """Answer from the knowledge base, with sources.
+
+        An empty question is a usage error (exit 2), not a "no grounded answer" with exit 0: a
+        script passing an unset variable should fail loudly. Batch mode skips blank lines.
+        """
         settings = get_settings()
         lang = _language(settings)
         err = Console(stderr=True, highlight=False)
+        if question is not None and not question.strip():
+            err.print(f"[red]{escape(t('knowledge.empty_question', lang))}[/red]")
+            raise typer.Exit(2)
         out = Console(highlight=False, soft_wrap=True)
         with progress_bar(err, t("knowledge.index_progress", lang)) as update:
             kb = KnowledgeBase.open(settings.knowledge_config(), progress=update)

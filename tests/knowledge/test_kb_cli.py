@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import pytest
 import typer
 from typer.testing import CliRunner
 
@@ -118,3 +119,11 @@ def test_invalid_utf8_on_stdin_is_replaced_not_misanswered(kb_config: KnowledgeC
     payload = json.loads(result.stdout.splitlines()[0])
     assert payload["grounded"] is False
     assert "Dense retrieval failed" not in result.output
+
+
+@pytest.mark.parametrize("question", ["", "   "])
+def test_empty_question_is_a_usage_error(kb_config: KnowledgeConfig, question: str) -> None:
+    result = runner.invoke(_app(kb_config), ["ask", "--json", question])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert "question is empty" in result.stderr
