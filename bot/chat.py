@@ -195,7 +195,7 @@ class TerminalChat:
         if not question.strip():
             self.say(t("chat.ask_usage", self.language))
             return
-        from knowledge.answer import answer
+        from knowledge.answer import FAILED, answer
 
         if not self.services.knowledge_ready():
             self.say(f"[dim]{t('chat.knowledge_loading', self.language)}[/dim]")
@@ -204,6 +204,8 @@ class TerminalChat:
         if result.sources:
             titles = ", ".join(escape(s.title) for s in result.sources)
             self.say(f"[dim]{t('chat.sources', self.language)}: {titles}[/dim]")
+        if result.warning and result.text != FAILED:  # keyword-only fallback: say so
+            self.say(f"[dim]{t('knowledge.degraded', self.language)}[/dim]")
 
     # ── rendering ───────────────────────────────────────────────────────────────
     def say(self, text: str) -> None:

@@ -166,3 +166,15 @@ def test_ask_and_explain_use_the_knowledge_base(services: Services, tmp_path: Pa
     assert "Sources: Production system" in output
     assert "Write your question after /ask" in output
     assert "no special term" in output  # the opening note has no term to explain
+
+
+def test_a_keyword_only_answer_says_so_in_the_terminal(services: Services) -> None:
+    from knowledge.chunking import chunk_documents
+    from knowledge.documents import load_documents
+
+    config = KnowledgeConfig(docs_dir=KNOWLEDGE_FIXTURES)
+    chunks = chunk_documents(load_documents(KNOWLEDGE_FIXTURES).documents)
+    services._knowledge = KnowledgeBase(config, chunks, warning="model missing")
+    output = run_chat(services, Script(["/ask what is a production system?"]))
+    assert "Production system" in output.split("Sources:", 1)[1]
+    assert "keyword search only and may be less precise" in output

@@ -19,7 +19,7 @@ from bot.telegram.context import HelixApp, HelixContext
 from bot.telegram.render import esc
 from intake.i18n import t
 from intake.prompt import Prompt
-from knowledge.answer import Answer, answer
+from knowledge.answer import FAILED, Answer, answer
 from knowledge.base import KnowledgeBase
 
 log = logging.getLogger(__name__)
@@ -39,7 +39,11 @@ async def knowledge_base(context: HelixContext) -> KnowledgeBase | None:
 
 
 def answer_html(result: Answer, lang: str) -> str:
-    """The answer text with its sources; an ungrounded answer says so first."""
+    """The answer text with its sources; an ungrounded answer says so first.
+
+    A degraded answer (keyword search only) ends with a short italic note, so the user knows
+    why it may be weaker; the technical reason stays in the log (it can name server paths).
+    """
     lines: list[str] = []
     if not result.grounded:
         lines.append(f"<b>{esc(t('bot.kb.not_grounded', lang))}</b>")
@@ -47,7 +51,14 @@ def answer_html(result: Answer, lang: str) -> str:
     if result.sources:
         lines.append(f"\n<b>{esc(t('bot.kb.sources', lang))}</b>")
         lines.extend(f"• {esc(s.title)} — <i>{esc(s.path)}</i>" for s in result.sources)
+    if degraded(result):
+        lines.append(f"\n<i>{esc(t('knowledge.degraded', lang))}</i>")
     return "\n".join(lines)
+
+
+def degraded(result: Answer) -> bool:
+    """Whether an answer came from the keyword-only fallback (not from an internal failure)."""
+    return result.warning is not None and result.text != FAILED
 
 
 async def explain(context: HelixContext, chat_id: int, question: str, lang: str) -> None:
