@@ -1,8 +1,10 @@
-"""Shared fixtures: the fixture documents, one real index per session, the real model.
+"""Shared fixtures: the fixture documents, one real index per backend per session, the model.
 
 Indexing with the real model costs ~50 ms per chunk, so the session builds one index from the
 fixture documents into a temporary directory and every read-only test shares it; tests that
-change documents or the index get their own copies.
+change documents or the index get their own copies. One `chroma run` server on loopback, stopped
+by its PID, serves the whole session: skipped only when the `chroma` executable is missing and CI
+is not "true" (on CI a missing server binary is a broken environment, not a reason to skip).
 """
 
 from __future__ import annotations
@@ -10,10 +12,16 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import math
+import os
 import re
 import shutil
 import socket
+import subprocess
+import sys
 import threading
+import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,14 +93,105 @@ def minilm() -> MiniLMEmbeddings:
     return MiniLMEmbeddings()
 
 
-@pytest.fixture(scope="session")
-def kb_config(
-    tmp_path_factory: pytest.TempPathFactory, minilm: MiniLMEmbeddings
-) -> KnowledgeConfig:
-    """A config whose index (real model, real Chroma) is built once for the session."""
-    config = KnowledgeConfig(
-        docs_dir=FIXTURE_DOCS, chroma_path=tmp_path_factory.mktemp("chroma-session")
+STARTUP_WAIT_S = 60.0
+
+
+def _chroma_executable() -> str | None:
+    beside_python = Path(sys.executable).with_name("chroma")
+    if beside_python.exists():
+        return str(beside_python)
+    return shutil.which("chroma")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _heartbeat(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1) as r:
+            return bool(r.status == 200)
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def run_chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    """Start `chroma run` on a free loopback port, wait for its heartbeat, stop it by PID."""
+    executable = _chroma_executable()
+    if executable is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("the chroma executable is missing on CI")
+        pytest.skip("the chroma executable is not installed")
+    data = tmp_path_factory.mktemp("chroma-server")
+    port = _free_port()
+    log = (data / "server.log").open("wb")
+    process = subprocess.Popen(
+        [
+            executable,
+            "run",
+            "--path",
+            str(data / "db"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
     )
+    try:
+        deadline = time.monotonic() + STARTUP_WAIT_S
+        while not _heartbeat(port):
+            if process.poll() is not None or time.monotonic() > deadline:
+                log.flush()
+                output = (data / "server.log").read_text(errors="replace")[-2000:]
+                pytest.fail(f"chroma server did not come up (exit {process.poll()}):\n{output}")
+            time.sleep(0.2)
+        yield port
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=15)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def chroma_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    """One `chroma run` server on loopback for the whole session."""
+    yield from run_chroma_server(tmp_path_factory)
+
+
+@pytest.fixture(
+    scope="session",
+    params=["local", pytest.param("server", marks=pytest.mark.chroma_server)],
+)
+def kb_config(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    minilm: MiniLMEmbeddings,
+) -> KnowledgeConfig:
+    """A config whose index (real model, real Chroma) is built once per backend per session.
+
+    `local` is a persistent directory, `server` a collection on the session's Chroma server:
+    every retrieval and answer test runs against both, since a deployment may use either.
+    """
+    if request.param == "server":
+        port = request.getfixturevalue("chroma_port")
+        config = KnowledgeConfig(
+            docs_dir=FIXTURE_DOCS,
+            chroma_host="127.0.0.1",
+            chroma_port=port,
+            collection="kb_session",
+        )
+    else:
+        path = tmp_path_factory.mktemp("chroma-session")
+        config = KnowledgeConfig(docs_dir=FIXTURE_DOCS, chroma_path=path)
     index(config, embeddings=minilm)
     return config
 

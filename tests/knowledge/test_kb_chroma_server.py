@@ -1,21 +1,13 @@
 """The knowledge base against a real Chroma server (`chroma run` from the venv, on loopback).
 
-Skipped only when the `chroma` executable is missing and CI is not "true": on CI a missing
-server binary is a broken environment, not a reason to skip.
+The server is the session's (`chroma_port` in conftest.py); the shared retrieval and answer
+tests also run against it through the `server` variant of `kb_config`. These cover incremental
+indexing, model checks and the CLI on a server, each in its own collection.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -32,74 +24,6 @@ from knowledge.indexer import index
 from knowledge.store import IndexMismatchError
 
 pytestmark = pytest.mark.chroma_server
-
-STARTUP_WAIT_S = 60.0
-
-
-def _chroma_executable() -> str | None:
-    beside_python = Path(sys.executable).with_name("chroma")
-    if beside_python.exists():
-        return str(beside_python)
-    return shutil.which("chroma")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _heartbeat(port: int) -> bool:
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1) as r:
-            return bool(r.status == 200)
-    except (urllib.error.URLError, OSError):
-        return False
-
-
-@pytest.fixture(scope="module")
-def chroma_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
-    """Start `chroma run` on a free loopback port, wait for its heartbeat, stop it by PID."""
-    executable = _chroma_executable()
-    if executable is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("the chroma executable is missing on CI")
-        pytest.skip("the chroma executable is not installed")
-    data = tmp_path_factory.mktemp("chroma-server")
-    port = _free_port()
-    log = (data / "server.log").open("wb")
-    process = subprocess.Popen(
-        [
-            executable,
-            "run",
-            "--path",
-            str(data / "db"),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
-    )
-    try:
-        deadline = time.monotonic() + STARTUP_WAIT_S
-        while not _heartbeat(port):
-            if process.poll() is not None or time.monotonic() > deadline:
-                log.flush()
-                output = (data / "server.log").read_text(errors="replace")[-2000:]
-                pytest.fail(f"chroma server did not come up (exit {process.poll()}):\n{output}")
-            time.sleep(0.2)
-        yield port
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=15)
-        log.close()
 
 
 @pytest.fixture
