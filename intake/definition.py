@@ -16,23 +16,13 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
+from intake.prompt import QuestionType as AnswerQuestionType
+
 Localized = dict[str, str]
 """A text in several languages, e.g. `{"en": "Name", "es": "Nombre"}`."""
 
-QuestionType = Literal[
-    "text",
-    "long_text",
-    "integer",
-    "decimal",
-    "year",
-    "url",
-    "list",
-    "select_one",
-    "select_multiple",
-    "likert",
-    "note",
-    "repeat",
-]
+# Every type a screen can ask (one list, in intake.prompt), plus the repeat group container.
+QuestionType = Literal[AnswerQuestionType, "repeat"]
 SELECT_TYPES: frozenset[str] = frozenset({"select_one", "select_multiple"})
 DEFAULT_FORM = Path(__file__).with_name("forms") / "scs_intake.yaml"
 _NAME = r"^[a-z][a-z0-9_]*$"
