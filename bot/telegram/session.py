@@ -17,8 +17,7 @@ import asyncio
 import html
 import logging
 import re
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
@@ -115,35 +114,6 @@ async def screen(context: HelixContext, key: str) -> Screen | None:
         return Screen(live.prompt, live.language)
     state, prompt = await load(context, key)
     return None if state is None or prompt is None else Screen(prompt, state.language)
-
-
-@dataclass(frozen=True)
-class Turn:
-    """One update's footing inside the user's lock: who, where they are, which language."""
-
-    message: Message
-    user: User
-    key: str
-    current: Screen | None
-    lang: str
-
-
-@asynccontextmanager
-async def turn(update: Update, context: HelixContext) -> AsyncIterator[Turn | None]:
-    """Hold the user's lock for the block and yield their screen and language, read under it.
-
-    The screen is read only once the lock is held, so a handler sees the state the previous
-    update of the same user left behind. Yields None (without locking) when the update has no
-    message or user, which handlers treat as nothing to do.
-    """
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None:
-        yield None
-        return
-    key = user_key(user)
-    async with context.runtime.lock(key):
-        current = await screen(context, key)
-        yield Turn(message, user, key, current, language_of(context, user, current))
 
 
 async def send_html(

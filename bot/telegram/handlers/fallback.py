@@ -26,10 +26,13 @@ def reason_key(text: str | None) -> str:
 
 async def on_unusable(update: Update, context: HelixContext) -> None:
     """Explain what the bot can read, then show the current question again."""
-    async with session.turn(update, context) as now:
-        if now is None:
-            return
-        message, current, lang = now.message, now.current, now.lang
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    key = session.user_key(user)
+    async with context.runtime.lock(key):
+        current = await session.screen(context, key)
+        lang = session.language_of(context, user, current)
         command = (message.text or "").split(maxsplit=1)[0][:40] if message.text else ""
         await session.say(
             context, message.chat_id, t(reason_key(message.text), lang, command=command)
@@ -39,7 +42,7 @@ async def on_unusable(update: Update, context: HelixContext) -> None:
         elif current.prompt.kind == "submitted":
             await session.say(context, message.chat_id, t("bot.kb.after_submitted", lang))
         else:
-            await session.show(context, message.chat_id, now.key, current.prompt, lang)
+            await session.show(context, message.chat_id, key, current.prompt, lang)
 
 
 def register(app: HelixApp) -> None:

@@ -82,14 +82,18 @@ async def answer_question(
 
 async def on_ask(update: Update, context: HelixContext) -> None:
     """/ask QUESTION."""
-    async with session.turn(update, context) as now:
-        if now is None:
-            return
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    key = session.user_key(user)
+    async with context.runtime.lock(key):
+        current = await session.screen(context, key)
+        lang = session.language_of(context, user, current)
         question = " ".join(context.args or []).strip()
         if not question:
-            await session.say(context, now.message.chat_id, t("bot.kb.ask_usage", now.lang))
+            await session.say(context, message.chat_id, t("bot.kb.ask_usage", lang))
             return
-        await explain(context, now.message.chat_id, question, now.lang)
+        await explain(context, message.chat_id, question, lang)
 
 
 def term_for(press: keys.Press | None, prompt: Prompt | None) -> str | None:
