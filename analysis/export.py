@@ -27,10 +27,10 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
-from intake.db import session_scope
-from intake.projection import read_records
 from intake.records import FIELD_NAMES, InitiativeRecord, to_cells
-from intake.tables import Initiative
+from intake.storage import session_scope
+from intake.storage.rows import read_records
+from intake.storage.tables import Initiative
 
 ExportFormat = Literal["jsonl", "csv", "xlsx"]
 FORMATS: tuple[ExportFormat, ...] = ("jsonl", "csv", "xlsx")

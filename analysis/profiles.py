@@ -17,10 +17,10 @@ from datetime import datetime
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
-from intake.db import session_scope
-from intake.projection import read_records
 from intake.records import InitiativeRecord
-from intake.tables import Initiative
+from intake.storage import session_scope
+from intake.storage.rows import read_records
+from intake.storage.tables import Initiative
 
 _CHUNK = 500
 

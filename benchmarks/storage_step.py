@@ -31,13 +31,20 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # runnable as a plain script from a checkout
     sys.path.insert(0, str(ROOT))
 
-from intake.db import create_db_engine, upgrade_database  # noqa: E402
-from intake.definition import FormDefinition, load_definition  # noqa: E402
-from intake.engine import render, start, step  # noqa: E402
-from intake.events import Event  # noqa: E402
-from intake.prompt import Prompt  # noqa: E402
-from intake.state import InterviewState  # noqa: E402
-from intake.store import InterviewStore  # noqa: E402
+from intake.engine import (  # noqa: E402
+    Event,
+    InterviewState,
+    Prompt,
+    render,
+    start,
+    step,
+)
+from intake.form import FormDefinition, load_definition  # noqa: E402
+from intake.storage import (  # noqa: E402
+    InterviewStore,
+    create_db_engine,
+    upgrade_database,
+)
 from tests.storage.scripted import PACKAGED_SCRIPT, run_script  # noqa: E402
 
 

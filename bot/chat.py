@@ -12,12 +12,13 @@ from rich.console import Console
 from rich.markup import escape
 
 from bot.services import Services
-from intake.events import (
+from intake.engine import (
     Back,
     Cancel,
     Done,
     Edit,
     Event,
+    Prompt,
     RepeatAdd,
     RepeatEdit,
     RepeatRemove,
@@ -30,7 +31,6 @@ from intake.events import (
     Text,
 )
 from intake.i18n import LANGUAGES, t
-from intake.prompt import Prompt
 
 InputFn = Callable[[str], str]
 # The engine's messages name the Done/Continue buttons; typing the word works like the button.

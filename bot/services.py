@@ -17,11 +17,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from bot.settings import Settings
-from intake.db import create_db_engine, upgrade_database
-from intake.definition import DefinitionError, FormDefinition, load_definition
-from intake.importer import import_file
-from intake.store import InterviewStore
-from intake.tables import Initiative
+from intake.form import DefinitionError, FormDefinition, load_definition
+from intake.records.importer import import_file
+from intake.storage import InterviewStore, create_db_engine, upgrade_database
+from intake.storage.tables import Initiative
 from knowledge.base import KnowledgeBase
 
 log = logging.getLogger(__name__)

@@ -17,8 +17,8 @@ from sqlmodel import Session, select
 from bot.chat import TerminalChat
 from bot.services import Services, open_services
 from bot.settings import Settings
-from intake.prompt import Prompt
-from intake.tables import Initiative, Submission
+from intake.engine.prompt import Prompt
+from intake.storage.tables import Initiative, Submission
 from knowledge.base import KnowledgeBase
 from knowledge.config import KnowledgeConfig
 

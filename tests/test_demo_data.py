@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 import analysis
-from intake.definition import FormDefinition, load_definition
+from intake.form.definition import FormDefinition, load_definition
 
 DEMO = Path(analysis.__file__).parent / "demo" / "initiatives.jsonl"
 TASKS = (

@@ -17,12 +17,18 @@ from typing import Any
 import pytest
 
 import analysis
-from intake.definition import SELECT_TYPES, FormDefinition, Localized, Question, load_definition
 from intake.engine import render, start, step
-from intake.events import Choose, Done, Event, Text, Toggle
-from intake.expressions import holds
-from intake.lint import lint
-from intake.prompt import Prompt
+from intake.engine.events import Choose, Done, Event, Text, Toggle
+from intake.engine.prompt import Prompt
+from intake.form.checks import lint
+from intake.form.definition import (
+    SELECT_TYPES,
+    FormDefinition,
+    Localized,
+    Question,
+    load_definition,
+)
+from intake.form.expressions import holds
 
 LANGUAGES = ("en", "es")
 DEMO = Path(analysis.__file__).parent / "demo" / "initiatives.jsonl"

@@ -21,8 +21,8 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from analysis.export import FORMATS, ExportFormat, export
-from intake.db import create_db_engine, upgrade_database
-from intake.importer import ImportFileError, ImportReport, import_file
+from intake.records.importer import ImportFileError, ImportReport, import_file
+from intake.storage import create_db_engine, upgrade_database
 
 DEFAULT_XLSX = Path("helix-export.xlsx")
 

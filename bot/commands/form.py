@@ -11,9 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from bot.settings import Settings
-from intake.definition import DefinitionError, FormDefinition, load_definition
-from intake.diagram import mermaid
-from intake.lint import lint
+from intake.form import DefinitionError, FormDefinition, lint, load_definition, mermaid
 
 FILE_HELP = "A form YAML file (default: the configured form)."
 

@@ -21,7 +21,7 @@ from typing import Any
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.services import Services
-from intake.prompt import Prompt
+from intake.engine import Prompt
 
 #: How many typed answers per user are remembered for edits and joining.
 TYPED_MEMORY = 10

@@ -16,12 +16,13 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from intake.events import (
+from intake.engine import (
     Back,
     Choose,
     Done,
     Edit,
     Event,
+    Prompt,
     RepeatAdd,
     RepeatEdit,
     RepeatRemove,
@@ -29,7 +30,6 @@ from intake.events import (
     Submit,
     Toggle,
 )
-from intake.prompt import Prompt
 
 MAX_CALLBACK_BYTES = 64
 

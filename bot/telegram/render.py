@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.telegram import keys
+from intake.engine import Prompt
 from intake.i18n import t
-from intake.prompt import Prompt
 
 #: Telegram lays out at most 8 buttons per row and (undocumented) about 100 per message.
 MAX_BUTTONS = 96

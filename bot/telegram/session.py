@@ -28,11 +28,8 @@ from bot.telegram.context import HelixContext, PromptMessage
 from bot.telegram.keys import fingerprint
 from bot.telegram.render import answered_text, render_prompt
 from bot.telegram.split import split_html
-from intake.engine import render
-from intake.events import Event
+from intake.engine import Event, InterviewState, Prompt, render
 from intake.i18n import LANGUAGES, t
-from intake.prompt import Prompt
-from intake.state import InterviewState
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

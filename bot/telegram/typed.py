@@ -24,9 +24,7 @@ from telegram import Message
 from bot.telegram.context import HelixContext, TypedAnswer, UserMemory
 from bot.telegram.session import load
 from bot.telegram.split import utf16_len
-from intake.events import Edit, Event, Text
-from intake.prompt import Prompt
-from intake.state import InterviewState
+from intake.engine import Edit, Event, InterviewState, Prompt, Text
 
 JOIN_WINDOW = 5  # seconds between the parts of one pasted text
 SPLIT_HINT = 3000  # a part this long (UTF-16 units) was probably cut by the Telegram app

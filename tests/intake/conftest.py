@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from intake_walks import FORMS
 
-from intake.definition import FormDefinition, load_definition
+from intake.form.definition import FormDefinition, load_definition
 
 
 @pytest.fixture(scope="session")

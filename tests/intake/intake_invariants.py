@@ -11,9 +11,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from intake.definition import FormDefinition, Question
 from intake.engine import render, start, step
-from intake.events import (
+from intake.engine.events import (
     Back,
     Cancel,
     Choose,
@@ -32,10 +31,11 @@ from intake.events import (
     Text,
     Toggle,
 )
-from intake.nav import current, is_relevant, pending_item
-from intake.parsing import fits_type
-from intake.prompt import Prompt
-from intake.state import InterviewState
+from intake.engine.nav import current, is_relevant, pending_item
+from intake.engine.parsing import fits_type
+from intake.engine.prompt import Prompt
+from intake.engine.state import InterviewState
+from intake.form.definition import FormDefinition, Question
 
 SAMPLE_TEXTS = [
     "Acme",

@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from intake.definition import FormDefinition
 from intake.engine import start, step
-from intake.events import Choose, Done, Event, Text, Toggle
-from intake.prompt import Prompt
-from intake.state import InterviewState
+from intake.engine.events import Choose, Done, Event, Text, Toggle
+from intake.engine.prompt import Prompt
+from intake.engine.state import InterviewState
+from intake.form.definition import FormDefinition
 
 FORMS = Path(__file__).with_name("forms")
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from intake.definition import DefinitionError, FormDefinition, load_definition
+from intake.form.definition import DefinitionError, FormDefinition, load_definition
 
 GOOD_HEAD = """
 form_id: t

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from intake.definition import FormDefinition
-from intake.diagram import mermaid
+from intake.form.definition import FormDefinition
+from intake.form.diagram import mermaid
 
 
 def test_diagram_structure(mini: FormDefinition) -> None:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from intake_walks import TO_MENU, TO_STAGE, TO_SYSTEMS, run
 
-from intake.definition import FormDefinition
 from intake.engine import render, start, step
-from intake.events import (
+from intake.engine.events import (
     Back,
     Cancel,
     Choose,
@@ -21,6 +20,7 @@ from intake.events import (
     Text,
     Toggle,
 )
+from intake.form.definition import FormDefinition
 
 TO_REVIEW = [*TO_MENU, Done()]  # zero stakeholders: `story` is not relevant
 

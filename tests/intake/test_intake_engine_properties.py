@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from intake_invariants import drive
 from intake_walks import FORMS
 
-from intake.definition import load_definition
+from intake.form.definition import load_definition
 
 MINI = load_definition(FORMS / "mini.yaml")
 

@@ -9,10 +9,10 @@ from hypothesis import strategies as st
 from intake_invariants import blind_events, check_state
 from intake_walks import FORMS
 
-from intake.definition import load_definition
 from intake.engine import render, step
-from intake.events import Event, Skip, Start
-from intake.state import InterviewState
+from intake.engine.events import Event, Skip, Start
+from intake.engine.state import InterviewState
+from intake.form.definition import load_definition
 
 MINI = load_definition(FORMS / "mini.yaml")
 NAMES = [q.name for q in MINI.all_questions()]

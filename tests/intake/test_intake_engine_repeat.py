@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from intake_walks import TO_MENU, run
 
-from intake.definition import FormDefinition
 from intake.engine import step
-from intake.events import (
+from intake.engine.events import (
     Back,
     Choose,
     Done,
@@ -19,6 +18,7 @@ from intake.events import (
     Skip,
     Text,
 )
+from intake.form.definition import FormDefinition
 
 COUNCIL: list[Event] = [
     RepeatAdd(),

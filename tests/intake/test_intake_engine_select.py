@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from intake_walks import TO_SYSTEMS, run
 
-from intake.definition import FormDefinition
 from intake.engine import step
-from intake.events import Choose, Done, Skip, Text, Toggle
+from intake.engine.events import Choose, Done, Skip, Text, Toggle
+from intake.form.definition import FormDefinition
 
 
 def _ticked(prompt: object) -> list[str]:

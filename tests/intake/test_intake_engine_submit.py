@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from intake_walks import TO_MENU, TO_STAGE, run
 
-from intake.definition import FormDefinition
 from intake.engine import step
-from intake.events import Back, Cancel, Done, Edit, Event, Review, Start, Submit, Text
+from intake.engine.events import Back, Cancel, Done, Edit, Event, Review, Start, Submit, Text
+from intake.form.definition import FormDefinition
 
 
 def test_submit_then_edit_then_resubmit(mini: FormDefinition) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from intake.expressions import ExpressionError, Scope, holds, parse
+from intake.form.expressions import ExpressionError, Scope, holds, parse
 
 
 @pytest.mark.parametrize(

@@ -9,9 +9,9 @@ import pytest
 import yaml
 from intake_walks import FORMS
 
-import intake.lint as lint_module
-from intake.definition import FormDefinition
-from intake.lint import LintIssue, lint
+import intake.form.checks as lint_module
+from intake.form.checks import LintIssue, lint
+from intake.form.definition import FormDefinition
 
 BASE: dict[str, Any] = yaml.safe_load((FORMS / "mini.yaml").read_text(encoding="utf-8"))
 

@@ -6,9 +6,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from intake_invariants import drive
 
-from intake.definition import DEFAULT_FORM, load_definition
-from intake.diagram import mermaid
-from intake.lint import lint
+from intake.form.checks import lint
+from intake.form.definition import DEFAULT_FORM, load_definition
+from intake.form.diagram import mermaid
 
 FORM = load_definition()
 

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from intake.definition import Constraint, FormDefinition, Question
+from intake.engine.parsing import Refusal, check_answer, fits_type, parse_answer
+from intake.form.definition import Constraint, FormDefinition, Question
 from intake.i18n import t
-from intake.parsing import Refusal, check_answer, fits_type, parse_answer
 
 
 def _q(kind: str, **extra: Any) -> Question:

@@ -19,9 +19,9 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
-from intake.db import create_db_engine, normalize_url, upgrade_database
-from intake.definition import FormDefinition, load_definition
-from intake.store import InterviewStore
+from intake.form.definition import FormDefinition, load_definition
+from intake.storage.db import create_db_engine, normalize_url, upgrade_database
+from intake.storage.interviews import InterviewStore
 
 FORMS = Path(__file__).with_name("forms")
 POSTGRES_ENV = "HELIX_TEST_POSTGRES_URL"

@@ -12,9 +12,9 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from intake.events import Choose, Done, Event, RepeatAdd, Skip, Submit, Text, Toggle
-from intake.prompt import Prompt
-from intake.state import InterviewState
+from intake.engine.events import Choose, Done, Event, RepeatAdd, Skip, Submit, Text, Toggle
+from intake.engine.prompt import Prompt
+from intake.engine.state import InterviewState
 
 Apply = Callable[[Event], tuple[InterviewState, Prompt]]
 _MISSING = object()
@@ -116,7 +116,7 @@ FULL_SCRIPT: dict[str, Any] = {
 }
 
 PACKAGED_SCRIPT: dict[str, Any] = {
-    # Answers for the packaged form (intake/forms/scs_intake.yaml), deep dives included.
+    # Answers for the packaged form (intake/form/scs_intake.yaml), deep dives included.
     "leader_name": "Marta Quispe",
     "initiative_name": "Andes Cold Rooms",
     "host_org": "Cooperativa Sur",

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from intake.events import Text
-from intake.store import InterviewStore
-from intake.tables import AnswerLog, Initiative, Interview
+from intake.engine.events import Text
+from intake.storage.interviews import InterviewStore
+from intake.storage.tables import AnswerLog, Initiative, Interview
 from tests.storage.scripted import FULL_SCRIPT, run_script
 
 USERS = 30

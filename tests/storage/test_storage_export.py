@@ -13,10 +13,10 @@ from openpyxl import load_workbook
 from sqlalchemy import Engine
 
 from analysis.export import export, iter_records
-from intake.db import create_db_engine, upgrade_database
-from intake.importer import import_file
-from intake.records import FIELD_NAMES
-from intake.store import InterviewStore
+from intake.records.importer import import_file
+from intake.records.model import FIELD_NAMES
+from intake.storage.db import create_db_engine, upgrade_database
+from intake.storage.interviews import InterviewStore
 from tests.storage.scripted import FULL_SCRIPT, run_script
 
 TRICKY = [

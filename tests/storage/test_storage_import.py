@@ -12,8 +12,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from analysis.export import iter_records
-from intake.importer import MAX_LINE_BYTES, ImportFileError, import_file
-from intake.tables import Initiative, Leader, TaskRating
+from intake.records.importer import MAX_LINE_BYTES, ImportFileError, import_file
+from intake.storage.tables import Initiative, Leader, TaskRating
 
 
 def jsonl(*records: Any) -> str:

@@ -13,8 +13,8 @@ from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
 from sqlmodel import Session, SQLModel
 
-from intake.db import alembic_config, create_db_engine, session_scope, upgrade_database
-from intake.tables import AnswerLog, Interview
+from intake.storage.db import alembic_config, create_db_engine, session_scope, upgrade_database
+from intake.storage.tables import AnswerLog, Interview
 from tests.storage.conftest import TABLES
 
 

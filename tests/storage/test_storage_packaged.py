@@ -9,11 +9,11 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from analysis.export import export
-from intake.db import create_db_engine, upgrade_database
-from intake.definition import FormDefinition, load_definition
-from intake.importer import import_file
-from intake.store import InterviewStore
-from intake.tables import Consent, Initiative, NeedOffer, PartnerTie, PsLink, TaskRating
+from intake.form.definition import FormDefinition, load_definition
+from intake.records.importer import import_file
+from intake.storage.db import create_db_engine, upgrade_database
+from intake.storage.interviews import InterviewStore
+from intake.storage.tables import Consent, Initiative, NeedOffer, PartnerTie, PsLink, TaskRating
 from tests.storage.scripted import PACKAGED_SCRIPT as SCRIPT
 from tests.storage.scripted import run_script
 

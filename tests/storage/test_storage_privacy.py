@@ -8,9 +8,9 @@ from pathlib import Path
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
-from intake.importer import import_file
-from intake.store import InterviewStore
-from intake.tables import (
+from intake.records.importer import import_file
+from intake.storage.interviews import InterviewStore
+from intake.storage.tables import (
     AnswerLog,
     Consent,
     Initiative,

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from intake.projection import UNSTATED_ISSUE, record_from_answers
-from intake.store import changed_answer, telegram_id_of
-from intake.tables import Leader
+from intake.storage.interviews import changed_answer, telegram_id_of
+from intake.storage.projection import UNSTATED_ISSUE, record_from_answers
+from intake.storage.tables import Leader
 
 
 def test_other_production_system_uses_the_leaders_words() -> None:

@@ -7,11 +7,11 @@ from typing import Any
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
-from intake.db import create_db_engine
-from intake.definition import FormDefinition
-from intake.events import Done, Edit, Start, Submit, Text
-from intake.store import InterviewStore
-from intake.tables import (
+from intake.engine.events import Done, Edit, Start, Submit, Text
+from intake.form.definition import FormDefinition
+from intake.storage.db import create_db_engine
+from intake.storage.interviews import InterviewStore
+from intake.storage.tables import (
     AnswerLog,
     Consent,
     Initiative,

@@ -28,8 +28,8 @@ from bot.settings import Settings, load_settings
 from bot.telegram.app import build_application
 from bot.telegram.context import HelixApp
 from intake.engine import render
-from intake.prompt import Prompt
-from intake.state import InterviewState
+from intake.engine.prompt import Prompt
+from intake.engine.state import InterviewState
 from knowledge.base import KnowledgeBase
 from knowledge.chunking import chunk_documents
 from knowledge.config import KnowledgeConfig

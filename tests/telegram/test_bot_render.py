@@ -10,10 +10,10 @@ from telegram import InlineKeyboardMarkup
 
 from bot.telegram import keys
 from bot.telegram.render import render_prompt
-from intake.definition import FormDefinition, load_definition
 from intake.engine import start, step
-from intake.events import Choose, Done, Event, RepeatAdd, Text, Toggle
-from intake.prompt import Prompt
+from intake.engine.events import Choose, Done, Event, RepeatAdd, Text, Toggle
+from intake.engine.prompt import Prompt
+from intake.form.definition import FormDefinition, load_definition
 from tests.telegram_emulator.markup import parse_html
 
 MINI = Path(__file__).resolve().parent.parent / "intake" / "forms" / "mini.yaml"

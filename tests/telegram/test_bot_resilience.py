@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from intake.tables import Leader
+from intake.storage.tables import Leader
 from tests.telegram.bot_helpers import (
     BotHarness,
     autopilot_step,

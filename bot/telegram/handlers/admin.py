@@ -21,7 +21,7 @@ from bot.telegram import session
 from bot.telegram.context import HelixApp, HelixContext
 from bot.telegram.render import esc
 from intake.i18n import t
-from intake.tables import Initiative, Interview, Leader, Submission
+from intake.storage.tables import Initiative, Interview, Leader, Submission
 
 log = logging.getLogger(__name__)
 

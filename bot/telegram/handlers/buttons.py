@@ -14,8 +14,7 @@ from telegram.ext import CallbackQueryHandler
 from bot.telegram import keys, session
 from bot.telegram.context import HelixApp, HelixContext, PromptMessage
 from bot.telegram.render import chosen_value
-from intake.events import Event
-from intake.prompt import Prompt
+from intake.engine import Event, Prompt
 
 #: Every screen operation except Explain, which the knowledge handlers own.
 PATTERN = r"^(a|t|d|b|s|ra|re|rr|e|S):"

@@ -12,7 +12,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 from bot.telegram import keys, session
 from bot.telegram.context import HelixApp, HelixContext
 from bot.telegram.render import esc
-from intake.events import Back, Cancel, Event, Review, SetLanguage, Skip
+from intake.engine import Back, Cancel, Event, Review, SetLanguage, Skip
 from intake.i18n import LANGUAGES, t
 
 NAVIGATION: dict[str, Event] = {

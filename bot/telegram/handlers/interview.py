@@ -18,9 +18,8 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 from bot.telegram import keys, session, typed
 from bot.telegram.context import HelixApp, HelixContext, PromptMessage
 from bot.telegram.handlers.knowledge import answer_question
-from intake.events import Event, Restart, Review, Start, Text
+from intake.engine import Event, Prompt, Restart, Review, Start, Text
 from intake.i18n import t
-from intake.prompt import Prompt
 
 log = logging.getLogger(__name__)
 

@@ -17,8 +17,8 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 from bot.telegram import keys, session
 from bot.telegram.context import HelixApp, HelixContext
 from bot.telegram.render import esc
+from intake.engine import Prompt
 from intake.i18n import t
-from intake.prompt import Prompt
 from knowledge.answer import FAILED, Answer, answer
 from knowledge.base import KnowledgeBase
 

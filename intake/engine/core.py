@@ -6,7 +6,7 @@ question, an index out of range) returns the *same* state and the current screen
 localized reason, because chat users press stale buttons all the time and must never get stuck.
 
 Design choices worth knowing:
-- Navigation is derived from the answers (see `intake.nav`); `cursor` only marks a question
+- Navigation is derived from the answers (see `intake.engine.nav`); `cursor` only marks a question
   re-opened by Back or Edit. Answering it returns to the first open question (or the review):
   other answers are kept, so going back never costs the user their later work.
 - Edits that make answers irrelevant move them to `stale`. If such a question becomes relevant
@@ -16,11 +16,8 @@ Design choices worth knowing:
 
 from __future__ import annotations
 
-from intake.definition import FormDefinition
-from intake.engine_answer import Outcome, answer_event, refuse, without
-from intake.engine_render import build_prompt
-from intake.engine_repeat import item_back, menu_event, open_inner_edit
-from intake.events import (
+from intake.engine.answer import Outcome, answer_event, refuse, without
+from intake.engine.events import (
     Back,
     Cancel,
     Done,
@@ -32,12 +29,22 @@ from intake.events import (
     Start,
     Submit,
 )
+from intake.engine.nav import (
+    back_target,
+    current,
+    first_open,
+    is_relevant,
+    pending_item,
+    split_item_path,
+)
+from intake.engine.parsing import Refusal
+from intake.engine.prompt import Prompt
+from intake.engine.reconcile import reconcile
+from intake.engine.repeat import item_back, menu_event, open_inner_edit
+from intake.engine.screens import build_prompt
+from intake.engine.state import InterviewState
+from intake.form.definition import FormDefinition
 from intake.i18n import t
-from intake.nav import back_target, current, first_open, is_relevant, pending_item, split_item_path
-from intake.nav_stale import reconcile
-from intake.parsing import Refusal
-from intake.prompt import Prompt
-from intake.state import InterviewState
 
 
 def start(definition: FormDefinition, *, language: str = "en") -> InterviewState:

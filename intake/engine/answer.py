@@ -11,13 +11,13 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
-from intake.definition import FormDefinition, Question
-from intake.engine_render import existing_value, selection
-from intake.events import Choose, Done, Event, Skip, Text, Toggle
+from intake.engine.events import Choose, Done, Event, Skip, Text, Toggle
+from intake.engine.nav import Location, available_choices, next_inner, pending_item
+from intake.engine.parsing import LIKERT, Refusal, check_answer, fits_type, parse_answer
+from intake.engine.screens import existing_value, selection
+from intake.engine.state import InterviewState
+from intake.form.definition import FormDefinition, Question
 from intake.i18n import t
-from intake.nav import Location, available_choices, next_inner, pending_item
-from intake.parsing import LIKERT, Refusal, check_answer, fits_type, parse_answer
-from intake.state import InterviewState
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ One place decides how Helix talks to a database, so every caller gets the same g
   takes the write lock *before* the first read. Without it, two users reading then writing could
   deadlock and one of them would get "database is locked" despite the busy timeout.
 - PostgreSQL goes through psycopg 3 (`postgresql+psycopg://`); writers lock rows with
-  `SELECT ... FOR UPDATE` (see `intake.store`).
+  `SELECT ... FOR UPDATE` (see `intake.storage.interviews`).
 - The schema is only ever created by Alembic (`upgrade_database`), never by `create_all`, so a
   deployed database and a test database are always built the same way.
 """

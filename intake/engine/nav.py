@@ -19,9 +19,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from intake.definition import SELECT_TYPES, Choice, FormDefinition, Question
-from intake.expressions import Scope, holds
-from intake.state import InterviewState
+from intake.engine.state import InterviewState
+from intake.form.definition import SELECT_TYPES, Choice, FormDefinition, Question
+from intake.form.expressions import Scope, holds
 
 _ITEM_PATH = re.compile(r"^([a-z][a-z0-9_]*)\[(\d{1,4})\]\.([a-z][a-z0-9_]*)$")
 

@@ -10,6 +10,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from intake.form.definition import AnswerType
+
 
 class ChoiceView(BaseModel):
     model_config = ConfigDict(frozen=True)
@@ -43,19 +45,6 @@ class Progress(BaseModel):
 
 
 PromptKind = Literal["question", "repeat_menu", "review", "submitted", "cancelled"]
-QuestionType = Literal[
-    "text",
-    "long_text",
-    "integer",
-    "decimal",
-    "year",
-    "url",
-    "list",
-    "select_one",
-    "select_multiple",
-    "likert",
-    "note",
-]
 
 
 class Prompt(BaseModel):
@@ -66,7 +55,7 @@ class Prompt(BaseModel):
     kind: PromptKind
     text: str  # localized main text (question label, menu title, review heading, thanks)
     path: str | None = None  # the question's path when kind == "question"
-    question_type: QuestionType | None = None
+    question_type: AnswerType | None = None
     hint: str | None = None  # localized hint, e.g. an example answer
     error: str | None = None  # localized reason the last event was refused, with an example
     notice: str | None = None  # localized info line, e.g. "Saved." or "Skipped."

@@ -4,7 +4,7 @@ The schema mirrors XLSForm vocabulary (see docs/architecture.md) so authors can 
 familiar shape. Models forbid unknown keys: a typo in the YAML (`requried: true`) must fail loudly
 at load time, not silently make a question optional. Only *structural* rules live here (a repeat
 needs its spec, a select needs a choice list); cross-references between questions are the
-linter's job (`intake.lint`), so one bad reference does not hide all the others.
+linter's job (`intake.form.checks`), so one bad reference does not hide all the others.
 """
 
 from __future__ import annotations
@@ -16,15 +16,27 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
-from intake.prompt import QuestionType as AnswerQuestionType
-
 Localized = dict[str, str]
 """A text in several languages, e.g. `{"en": "Name", "es": "Nombre"}`."""
 
-# Every type a screen can ask (one list, in intake.prompt), plus the repeat group container.
-QuestionType = Literal[AnswerQuestionType, "repeat"]
+AnswerType = Literal[
+    "text",
+    "long_text",
+    "integer",
+    "decimal",
+    "year",
+    "url",
+    "list",
+    "select_one",
+    "select_multiple",
+    "likert",
+    "note",
+]
+"""Every type one screen can ask; the engine's `Prompt.question_type` is one of these."""
+QuestionType = Literal[AnswerType, "repeat"]
+"""What a form may declare: an answer type, or a repeat group that contains questions."""
 SELECT_TYPES: frozenset[str] = frozenset({"select_one", "select_multiple"})
-DEFAULT_FORM = Path(__file__).with_name("forms") / "scs_intake.yaml"
+DEFAULT_FORM = Path(__file__).with_name("scs_intake.yaml")
 _NAME = r"^[a-z][a-z0-9_]*$"
 
 

@@ -7,8 +7,8 @@ Two families live here:
 - *Domain tables* are the projection of a submission (or an imported record) into rows that
   network analysis can query: `leader`, `initiative` and its child rows.
 
-The schema is created by the Alembic migrations in `intake/migrations`, never by `create_all`;
-`tests/storage` checks that the migrations and these models agree on both databases.
+The schema is created by the Alembic migrations in `intake/storage/migrations`, never by
+`create_all`; `tests/storage` checks that the migrations and these models agree on both databases.
 Timestamps are UTC and timezone-aware on every backend (`UTCDateTime`); JSON columns use
 PostgreSQL's JSONB and SQLite's JSON text through one portable type (`JSONValue`).
 """

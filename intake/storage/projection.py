@@ -1,27 +1,19 @@
-"""From submitted answers (or an imported record) to the domain rows analysis reads, and back.
+"""From a submitted interview's answers to an initiative record, written to the domain tables.
 
-Everything goes through `InitiativeRecord`: a submission is first turned into a record
-(`record_from_answers`), then written (`write_initiative`); an import writes records directly;
-export reads them back (`read_records`). One writer and one reader mean the interview, import
-and export cannot drift apart.
-
-Writing is idempotent: an initiative keeps its id, and its child rows (stakeholders, ties,
-PS links, task ratings, needs/offers, consent) are replaced as a whole, so re-submitting or
-re-importing never duplicates an edge. Answers without a dedicated column land in
-`initiative.extra` under their question name, so nothing the leader said is dropped.
+A submission is first turned into an `InitiativeRecord` (`record_from_answers`: the mapping from
+question names to record fields), then written by `intake.storage.rows`, the same writer an
+import uses. Answers without a dedicated field land in `extra` under their question name, so
+nothing the leader said is dropped.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import delete, insert
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, select
 
-from intake.records import (
+from intake.records.model import (
     TASKS,
     ConsentRecord,
     InitiativeRecord,
@@ -31,18 +23,11 @@ from intake.records import (
     PsLinkRecord,
     StakeholderRecord,
 )
-from intake.tables import (
-    CHILD_TABLES,
-    Consent,
+from intake.storage.rows import write_initiative
+from intake.storage.tables import (
     Initiative,
     Interview,
     Leader,
-    NeedOffer,
-    PartnerTie,
-    PsLink,
-    Stakeholder,
-    TaskRating,
-    utcnow,
 )
 
 UNSTATED_ISSUE = "unspecified"
@@ -247,136 +232,3 @@ def project_submission(
         leader_id=leader.id if leader else None,
     )
     return initiative
-
-
-def write_initiative(
-    *,
-    session: Session,
-    initiative: Initiative,
-    record: InitiativeRecord,
-    leader_id: int | None,
-) -> Initiative:
-    """Set the initiative's columns from `record` and replace all its child rows."""
-    initiative.external_id = record.id
-    initiative.name = record.name
-    initiative.issue = record.issue
-    initiative.production_system = record.production_system
-    initiative.region = record.region
-    initiative.website = record.website
-    initiative.initiative_form = record.initiative_form
-    initiative.change_type = record.change_type
-    initiative.stage = record.stage
-    initiative.goals = list(record.goals)
-    initiative.geo_levels = list(record.geo_levels)
-    initiative.extra = record.merged_extra()
-    initiative.leader_id = leader_id
-    initiative.updated_at = utcnow()
-    fresh = initiative.id is None
-    session.add(initiative)
-    session.flush()
-    assert initiative.id is not None
-    if not fresh:
-        for table in CHILD_TABLES:
-            session.execute(delete(table).where(table.initiative_id == initiative.id))  # type: ignore[attr-defined]
-    for table, rows in _child_rows(initiative.id, record).items():
-        if rows:  # Core executemany: an import writes thousands of these
-            session.execute(insert(table), rows)
-    return initiative
-
-
-def _child_rows(initiative_id: int, record: InitiativeRecord) -> dict[type[SQLModel], list[Any]]:
-    """Column values per child table; record parts share the columns' names (but `name`)."""
-    own: dict[str, Any] = {"initiative_id": initiative_id}
-    ties = [
-        {**own, **p.model_dump(exclude={"name"}), "partner_name": p.name, "kind": "works_with"}
-        for p in record.partners
-    ]
-    blank = {"sector": None, "relation": None, "depth": None}
-    ties += [
-        {**own, **blank, "partner_name": name, "kind": "knows_of"}
-        for name in record.known_initiatives
-    ]
-    needs = [{**own, "kind": "need", **n.model_dump()} for n in record.needs]
-    needs += [{**own, "kind": "offer", **n.model_dump()} for n in record.offers]
-    consent = [] if record.consent is None else [{**own, **record.consent.model_dump()}]
-    return {
-        Stakeholder: [{**own, **s.model_dump()} for s in record.stakeholders],
-        PartnerTie: ties,
-        PsLink: [{**own, **link.model_dump()} for link in record.ps_links],
-        TaskRating: [
-            {**own, "task": task, "level": level} for task, level in record.tasks.items()
-        ],
-        NeedOffer: needs,
-        Consent: consent,
-    }
-
-
-# --- rows -> record ---------------------------------------------------------------------
-
-_CHUNK = 500
-
-
-def read_records(*, session: Session, initiatives: Sequence[Initiative]) -> list[InitiativeRecord]:
-    """Records for these initiatives, in the given order; children are loaded in bulk."""
-    ids = [i.id for i in initiatives if i.id is not None]
-    children: dict[type[SQLModel], dict[int, list[Any]]] = {}
-    for table in CHILD_TABLES:
-        grouped: dict[int, list[Any]] = defaultdict(list)
-        for chunk in _chunks(ids):
-            rows: Sequence[Any] = session.exec(
-                select(table)
-                .where(col(table.initiative_id).in_(chunk))  # type: ignore[attr-defined]
-                .order_by(col(table.id))  # type: ignore[attr-defined]
-            ).all()
-            for row in rows:
-                grouped[row.initiative_id].append(row)
-        children[table] = grouped
-    leader_ids = {i.leader_id for i in initiatives if i.leader_id is not None}
-    leaders: dict[int, Leader] = {}
-    for chunk in _chunks(sorted(leader_ids)):
-        for leader in session.exec(select(Leader).where(col(Leader.id).in_(chunk))).all():
-            assert leader.id is not None
-            leaders[leader.id] = leader
-    return [
-        _record(initiative, leaders.get(initiative.leader_id or -1), children)
-        for initiative in initiatives
-    ]
-
-
-def _chunks(ids: Sequence[int]) -> Iterable[list[int]]:
-    for start in range(0, len(ids), _CHUNK):
-        yield list(ids[start : start + _CHUNK])
-
-
-def _record(
-    initiative: Initiative,
-    leader: Leader | None,
-    children: dict[type[SQLModel], dict[int, list[Any]]],
-) -> InitiativeRecord:
-    def parts(table: type[SQLModel], model: type[Any], **where: str) -> list[Any]:
-        return [
-            model.model_validate(row, from_attributes=True)
-            for row in children[table].get(initiative.id or -1, [])
-            if all(getattr(row, key) == value for key, value in where.items())
-        ]
-
-    ties: list[PartnerTie] = children[PartnerTie].get(initiative.id or -1, [])
-    consent = parts(Consent, ConsentRecord)
-    data = initiative.model_dump(include=set(InitiativeRecord.model_fields))
-    data.update(
-        id=initiative.external_id,
-        leader=LeaderRecord.model_validate(leader, from_attributes=True) if leader else None,
-        stakeholders=parts(Stakeholder, StakeholderRecord),
-        partners=[
-            PartnerRecord(name=t.partner_name, sector=t.sector, relation=t.relation, depth=t.depth)
-            for t in ties
-            if t.kind == "works_with"
-        ],
-        known_initiatives=[t.partner_name for t in ties if t.kind == "knows_of"],
-        ps_links=parts(PsLink, PsLinkRecord),
-        tasks={r.task: r.level for r in children[TaskRating].get(initiative.id or -1, [])},
-        needs=parts(NeedOffer, NeedRecord, kind="need"),
-        offers=parts(NeedOffer, NeedRecord, kind="offer"),
-        consent=consent[0] if consent else None,
-    )
-    return InitiativeRecord.model_validate(data)

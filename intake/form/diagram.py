@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from intake.definition import FormDefinition, Question
+from intake.form.definition import FormDefinition, Question
 
 LABEL_MAX = 60
 

@@ -31,7 +31,7 @@ class InterviewState(BaseModel):
     answers: dict[str, Any] = Field(default_factory=dict)
     stale: dict[str, Any] = Field(default_factory=dict)
     skipped: tuple[str, ...] = ()  # paths of optional questions the user skipped
-    # Uncommitted UI state: multi-select toggles, a repeat item in progress (see intake.nav).
+    # Uncommitted UI state: toggles, a repeat item in progress (see intake.engine.nav).
     pending: dict[str, Any] = Field(default_factory=dict)
     cursor: str | None = None  # path re-opened by Edit/Back, answered before moving on
     trail: tuple[str, ...] = ()  # paths in the order they were answered or skipped (for Back)

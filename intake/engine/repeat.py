@@ -11,13 +11,13 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from intake.definition import FormDefinition, Question
-from intake.engine_answer import Outcome, finish_item, refuse, skip_top, without
-from intake.events import Done, Event, RepeatAdd, RepeatEdit, RepeatRemove, Skip
+from intake.engine.answer import Outcome, finish_item, refuse, skip_top, without
+from intake.engine.events import Done, Event, RepeatAdd, RepeatEdit, RepeatRemove, Skip
+from intake.engine.nav import is_relevant, item_complete, pending_item
+from intake.engine.parsing import Refusal
+from intake.engine.state import InterviewState
+from intake.form.definition import FormDefinition, Question
 from intake.i18n import t
-from intake.nav import is_relevant, item_complete, pending_item
-from intake.parsing import Refusal
-from intake.state import InterviewState
 
 
 def _items(state: InterviewState, group: Question) -> list[dict[str, Any]]:

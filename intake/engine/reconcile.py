@@ -4,7 +4,7 @@ When an edit makes other answers irrelevant (or filters away an option they pick
 answers move to `stale`: kept, never deleted, and offered again if the question comes back.
 The same pass sets aside anything the form cannot hold (a state from another form version, a
 malformed value) and drops pending UI state that no longer points anywhere, so the navigation
-functions in `intake.nav` only ever see well-formed data.
+functions in `intake.engine.nav` only ever see well-formed data.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from intake.definition import FormDefinition, Question
-from intake.nav import choices_still_valid, current, is_relevant, item_path
-from intake.parsing import fits_type
-from intake.state import InterviewState
+from intake.engine.nav import choices_still_valid, current, is_relevant, item_path
+from intake.engine.parsing import fits_type
+from intake.engine.state import InterviewState
+from intake.form.definition import FormDefinition, Question
 
 
 def reconcile(definition: FormDefinition, state: InterviewState) -> InterviewState:

@@ -15,8 +15,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Literal
 
-from intake.definition import SELECT_TYPES, FormDefinition, Localized, Question
-from intake.expressions import CONTEXT_NAMES, Expression, ExpressionError, parse
+from intake.form.definition import SELECT_TYPES, FormDefinition, Localized, Question
+from intake.form.expressions import CONTEXT_NAMES, Expression, ExpressionError, parse
 from intake.i18n import missing_translations
 
 Severity = Literal["error", "warning"]

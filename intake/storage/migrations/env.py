@@ -1,4 +1,4 @@
-"""Alembic environment: runs on the connection `intake.db.upgrade_database` hands over.
+"""Alembic environment: runs on the connection `intake.storage.db.upgrade_database` hands over.
 
 Also works from the `alembic` command line (`-x url=...` or `sqlalchemy.url`) for authoring
 new revisions: `alembic -c <ini pointing here> revision --autogenerate -m "..."`.
@@ -10,8 +10,8 @@ from alembic import context
 from sqlalchemy import Connection
 from sqlmodel import SQLModel
 
-import intake.tables  # noqa: F401  (registers the tables on the metadata)
-from intake.db import create_db_engine
+import intake.storage.tables  # noqa: F401  (registers the tables on the metadata)
+from intake.storage.db import create_db_engine
 
 config = context.config
 target_metadata = SQLModel.metadata

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from intake.definition import Choice, FormDefinition, Localized, Question
-from intake.expressions import Scope, holds
+from intake.form.definition import Choice, FormDefinition, Localized, Question
+from intake.form.expressions import Scope, holds
 
 TEXT_MAX = 500
 LONG_TEXT_MAX = 4000

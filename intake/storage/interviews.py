@@ -28,14 +28,15 @@ from sqlalchemy import ColumnElement, Engine, delete, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from intake.db import session_scope
-from intake.definition import FormDefinition
 from intake.engine import render, start, step
-from intake.events import Event
-from intake.projection import project_submission, read_records
-from intake.prompt import Prompt
-from intake.state import InterviewState
-from intake.tables import (
+from intake.engine.events import Event
+from intake.engine.prompt import Prompt
+from intake.engine.state import InterviewState
+from intake.form.definition import FormDefinition
+from intake.storage.db import session_scope
+from intake.storage.projection import project_submission
+from intake.storage.rows import read_records
+from intake.storage.tables import (
     CHILD_TABLES,
     AnswerLog,
     Initiative,

@@ -9,9 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from intake.definition import FormDefinition, Question
-from intake.i18n import t
-from intake.nav import (
+from intake.engine.nav import (
     Location,
     available_choices,
     back_target,
@@ -24,9 +22,11 @@ from intake.nav import (
     pending_item,
     relevant_questions,
 )
-from intake.parsing import LIKERT
-from intake.prompt import ChoiceView, Progress, Prompt, RepeatItemView, ReviewLine
-from intake.state import InterviewState
+from intake.engine.parsing import LIKERT
+from intake.engine.prompt import ChoiceView, Progress, Prompt, RepeatItemView, ReviewLine
+from intake.engine.state import InterviewState
+from intake.form.definition import FormDefinition, Question
+from intake.i18n import t
 
 REVIEW_VALUE_MAX = 300
 _FIELD = re.compile(r"\{([a-z][a-z0-9_]*)\}")

@@ -1,0 +1,61 @@
+"""The pure interview engine: `start`, `step` and `render` over a form, with no I/O at all.
+
+A surface (Telegram, the terminal) turns what a person does into an `Event`, calls `step`, and
+shows the `Prompt` it gets back; `InterviewState` is the whole conversation as plain data, which
+storage persists. Nothing here reads a clock, a database or a network, so every rule of the
+interview is testable on its own. The modules behind this face: `core` (dispatch), `answer`,
+`repeat` (list entries), `screens` (state -> prompt), `nav` (where the interview stands),
+`reconcile` (repairs a state after the form changed), `parsing` (typed answers).
+"""
+
+from intake.engine.core import render, start, step
+from intake.engine.events import (
+    Back,
+    Cancel,
+    Choose,
+    Done,
+    Edit,
+    Event,
+    RepeatAdd,
+    RepeatEdit,
+    RepeatRemove,
+    Restart,
+    Review,
+    SetLanguage,
+    Skip,
+    Start,
+    Submit,
+    Text,
+    Toggle,
+)
+from intake.engine.prompt import ChoiceView, Progress, Prompt, RepeatItemView, ReviewLine
+from intake.engine.state import InterviewState
+
+__all__ = [
+    "Back",
+    "Cancel",
+    "ChoiceView",
+    "Choose",
+    "Done",
+    "Edit",
+    "Event",
+    "InterviewState",
+    "Progress",
+    "Prompt",
+    "RepeatAdd",
+    "RepeatEdit",
+    "RepeatItemView",
+    "RepeatRemove",
+    "Restart",
+    "Review",
+    "ReviewLine",
+    "SetLanguage",
+    "Skip",
+    "Start",
+    "Submit",
+    "Text",
+    "Toggle",
+    "render",
+    "start",
+    "step",
+]
