@@ -37,6 +37,7 @@ class Services:
     definition: FormDefinition
     store: InterviewStore
     _knowledge: KnowledgeBase | None = field(default=None, repr=False)
+    _owns_knowledge: bool = field(default=True, repr=False)
     _knowledge_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _stopping: threading.Event = field(default_factory=threading.Event, repr=False)
     _warm_up_thread: threading.Thread | None = field(default=None, repr=False)
@@ -49,6 +50,16 @@ class Services:
                     self.settings.knowledge_config(), progress=self._check_stopping
                 )
             return self._knowledge
+
+    def provide_knowledge(self, knowledge: KnowledgeBase | None, *, owned: bool = False) -> None:
+        """Use this knowledge base instead of opening one from the settings.
+
+        For embedders and tests that share one base between several services: with
+        `owned=False` (the default) `close()` leaves it open for its owner.
+        """
+        with self._knowledge_lock:
+            self._knowledge = knowledge
+            self._owns_knowledge = owned
 
     def knowledge_ready(self) -> bool:
         """True once the knowledge base is open, i.e. a question will not wait for indexing."""
@@ -85,9 +96,9 @@ class Services:
         if self._warm_up_thread is not None:
             self._warm_up_thread.join()
         with self._knowledge_lock:
-            if self._knowledge is not None:
+            if self._knowledge is not None and self._owns_knowledge:
                 self._knowledge.close()
-                self._knowledge = None
+            self._knowledge = None
         self.engine.dispose()
 
 

@@ -5,12 +5,18 @@ decline, suggesting topics the base can explain; otherwise an LLM answer when co
 (or when the LLM fails in any way) an extractive answer. Every answer lists its sources, and a
 degraded knowledge base (keyword-only) says so in `warning`. Nothing here raises for any input,
 and undecodable input (lone surrogates) is cleaned before any tokenizer sees it.
+
+Every answer carries a `status` (`ok`, `declined`, `degraded`, `failed`) and, when declined, the
+`related` topics it can explain, so surfaces choose their wording (in the user's language) from
+data rather than by comparing texts. `text` stays the English wording, which `helix ask --json`
+prints as its contract.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from typing import Literal
 
 from knowledge.base import KnowledgeBase
 from knowledge.extractive import extract
@@ -34,6 +40,11 @@ class Source:
     path: str
 
 
+Status = Literal["ok", "declined", "degraded", "failed"]
+"""ok: grounded; degraded: grounded from keyword search only; declined: no grounded answer;
+failed: an internal error (logged), so the user is asked to try again."""
+
+
 @dataclass(frozen=True)
 class Answer:
     """What a surface shows: the text, where it comes from, and whether it is grounded."""
@@ -42,6 +53,13 @@ class Answer:
     sources: list[Source] = field(default_factory=list)
     grounded: bool = False
     warning: str | None = None
+    status: Status = "ok"
+    related: tuple[str, ...] = ()
+
+
+def _grounded(text: str, docs: list[DocumentHit], warning: str | None) -> Answer:
+    status: Status = "degraded" if warning else "ok"
+    return Answer(text=text, sources=_sources(docs), grounded=True, warning=warning, status=status)
 
 
 def _sources(docs: list[DocumentHit]) -> list[Source]:
@@ -59,7 +77,14 @@ def decline(kb: KnowledgeBase, retrieval: Retrieval | None, warning: str | None)
         if title not in topics:
             topics.append(title)
     text = NO_ANSWER + (" " + RELATED.format(topics=", ".join(topics)) if topics else "")
-    return Answer(text=text, sources=[], grounded=False, warning=warning)
+    return Answer(
+        text=text,
+        sources=[],
+        grounded=False,
+        warning=warning,
+        status="declined",
+        related=tuple(topics),
+    )
 
 
 def _llm(question: str, retrieval: Retrieval, kb: KnowledgeBase) -> Answer | None:
@@ -72,7 +97,7 @@ def _llm(question: str, retrieval: Retrieval, kb: KnowledgeBase) -> Answer | Non
     except LLMFailure as exc:
         log.warning("LLM answer failed, answering extractively: %s", exc)
         return None
-    return Answer(text=text, sources=_sources(docs), grounded=True, warning=retrieval.warning)
+    return _grounded(text, docs, retrieval.warning)
 
 
 def answer(question: str, kb: KnowledgeBase) -> Answer:
@@ -91,9 +116,9 @@ def answer(question: str, kb: KnowledgeBase) -> Answer:
         quoted, docs = extract(retrieval, kb.keywords)
         if not quoted:
             return decline(kb, retrieval, retrieval.warning)
-        return Answer(
-            text=quoted, sources=_sources(docs), grounded=True, warning=retrieval.warning
-        )
+        return _grounded(quoted, docs, retrieval.warning)
     except Exception:  # the last line of "never crash": log it loudly, answer politely
         log.exception("answering %r failed", question[:200] if isinstance(question, str) else "")
-        return Answer(text=FAILED, sources=[], grounded=False, warning="internal error")
+        return Answer(
+            text=FAILED, sources=[], grounded=False, warning="internal error", status="failed"
+        )

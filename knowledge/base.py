@@ -19,6 +19,15 @@ from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
 from langchain_core.embeddings import Embeddings
 
+from knowledge.chroma import (
+    IndexMismatchError,
+    StoreUnavailable,
+    check_compatible,
+    close_client,
+    find_collection,
+    open_client,
+    stored_chunks,
+)
 from knowledge.chunking import Chunk, chunk_documents
 from knowledge.config import KnowledgeConfig
 from knowledge.documents import DocumentError, load_documents
@@ -34,15 +43,6 @@ from knowledge.retrieval import (
     Retrieval,
     by_document,
     rrf,
-)
-from knowledge.store import (
-    IndexMismatchError,
-    StoreUnavailable,
-    check_compatible,
-    close_client,
-    find_collection,
-    open_client,
-    stored_chunks,
 )
 
 log = logging.getLogger(__name__)

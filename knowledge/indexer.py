@@ -21,11 +21,7 @@ from chromadb.api.models.Collection import Collection
 from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
-from knowledge.chunking import Chunk, chunk_documents
-from knowledge.config import KnowledgeConfig
-from knowledge.documents import DocumentError, load_documents
-from knowledge.embeddings import load_embeddings, model_id_for
-from knowledge.store import (
+from knowledge.chroma import (
     check_compatible,
     close_client,
     create_collection,
@@ -33,6 +29,10 @@ from knowledge.store import (
     open_client,
     vector_store,
 )
+from knowledge.chunking import Chunk, chunk_documents
+from knowledge.config import KnowledgeConfig
+from knowledge.documents import DocumentError, load_documents
+from knowledge.embeddings import load_embeddings, model_id_for
 
 log = logging.getLogger(__name__)
 

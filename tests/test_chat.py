@@ -14,9 +14,9 @@ import pytest
 from rich.console import Console
 from sqlmodel import Session, select
 
-from bot.chat import TerminalChat
 from bot.services import Services, open_services
 from bot.settings import Settings
+from bot.terminal import TerminalChat
 from intake.engine.prompt import Prompt
 from intake.storage.tables import Initiative, Submission
 from knowledge.base import KnowledgeBase
@@ -161,7 +161,7 @@ def test_bad_input_gets_an_answer_and_loses_nothing(services: Services, line: st
 
 def test_ask_and_explain_use_the_knowledge_base(services: Services, tmp_path: Path) -> None:
     config = KnowledgeConfig(docs_dir=KNOWLEDGE_FIXTURES, chroma_path=tmp_path / "kb")
-    services._knowledge = KnowledgeBase.open(config)
+    services.provide_knowledge(KnowledgeBase.open(config), owned=True)
     output = run_chat(services, Script(["/ask what is a production system?", "/ask", "/explain"]))
     assert "Sources: Production system" in output
     assert "Write your question after /ask" in output
@@ -174,7 +174,7 @@ def test_a_keyword_only_answer_says_so_in_the_terminal(services: Services) -> No
 
     config = KnowledgeConfig(docs_dir=KNOWLEDGE_FIXTURES)
     chunks = chunk_documents(load_documents(KNOWLEDGE_FIXTURES).documents)
-    services._knowledge = KnowledgeBase(config, chunks, warning="model missing")
+    services.provide_knowledge(KnowledgeBase(config, chunks, warning="model missing"), owned=True)
     output = run_chat(services, Script(["/ask what is a production system?"]))
     assert "Production system" in output.split("Sources:", 1)[1]
     assert "keyword search only and may be less precise" in output

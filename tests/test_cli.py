@@ -8,6 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
+
+from intake.form import DEFAULT_FORM
 
 ENTRY = "from bot.cli import main; main()"
 
@@ -84,3 +87,15 @@ def test_form_check_reports_a_broken_form(tmp_path: Path) -> None:
     result = helix("form", "check", str(broken), env={"HELIX_DATA_DIR": str(tmp_path)})
     assert result.returncode == 1
     assert "not valid YAML" in result.stdout
+
+
+def test_form_check_accepts_a_sixty_character_choice_name(tmp_path: Path) -> None:
+    """Buttons carry a choice's index, not its name, so a long name must not fail the check."""
+    form = yaml.safe_load(DEFAULT_FORM.read_text(encoding="utf-8"))
+    first_list = next(iter(form["choices"].values()))
+    first_list.append({"name": "c" * 60, "label": {"en": "A long one", "es": "Una larga"}})
+    renamed = tmp_path / "form.yaml"
+    renamed.write_text(yaml.safe_dump(form, allow_unicode=True), encoding="utf-8")
+    result = helix("form", "check", str(renamed), env={"HELIX_DATA_DIR": str(tmp_path)})
+    assert result.returncode == 0, result.stdout
+    assert "0 errors" in result.stdout

@@ -89,8 +89,7 @@ def test_each_module_imports_only_the_layers_below_it() -> None:
         bad = sorted(
             name
             for name in _imports(path)
-            if name.split(".")[0] in FIRST_PARTY
-            and not any(_within(name, ok) for ok in allowed)
+            if name.split(".")[0] in FIRST_PARTY and not any(_within(name, ok) for ok in allowed)
         )
         if bad:
             offenders[module] = bad

@@ -10,9 +10,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from bot.chat import TerminalChat
 from bot.services import open_services
 from bot.settings import Settings
+from bot.terminal import TerminalChat
 
 
 def run_chat(settings: Settings, *, user: str | None = None, language: str | None = None) -> None:

@@ -19,13 +19,14 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from bot.answers import answer_text
 from intake.i18n import t
 from knowledge.answer import Answer, answer
 from knowledge.base import KnowledgeBase
+from knowledge.chroma import IndexMismatchError, StoreUnavailable
 from knowledge.documents import DocumentError
 from knowledge.embeddings import EmbeddingsUnavailable
 from knowledge.indexer import index
-from knowledge.store import IndexMismatchError, StoreUnavailable
 
 
 def as_json(result: Answer) -> dict[str, Any]:
@@ -138,7 +139,7 @@ def register(app: typer.Typer, get_settings: Callable[[], Any]) -> None:
             if as_json_flag:
                 sys.stdout.write(json.dumps(as_json(result), ensure_ascii=False) + "\n")
                 return
-            out.print(escape(result.text))
+            out.print(escape(answer_text(result, lang)))
             if result.sources:
                 out.print(f"\n[bold]{t('knowledge.sources', lang)}:[/bold]")
                 for source in result.sources:

@@ -34,7 +34,7 @@ from bot.telegram.handlers import (
     knowledge,
 )
 from bot.telegram.request import RetryingRequest
-from bot.telegram.session import off_loop
+from bot.telegram.turns import off_loop
 from intake.i18n import LANGUAGES, t
 
 log = logging.getLogger(__name__)

@@ -61,8 +61,24 @@ class TypedAnswer:
 
 @dataclass
 class UserMemory:
+    """What the bot remembers of one user between updates; `prompt` changes only through the
+    three methods below, so every way a screen becomes (or stops being) current is in one place.
+    """
+
     prompt: PromptMessage | None = None
     typed: deque[TypedAnswer] = field(default_factory=lambda: deque(maxlen=TYPED_MEMORY))
+
+    def shown(self, message: PromptMessage) -> None:
+        """`message` now shows the user's current screen (and carries its live keyboard)."""
+        self.prompt = message
+
+    def outdated(self) -> None:
+        """An event is being applied (or something failed): read the store next time."""
+        if self.prompt is not None:
+            self.prompt = replace(self.prompt, current=False)
+
+    def forget_screen(self) -> None:
+        self.prompt = None
 
 
 class BotData:
@@ -114,8 +130,8 @@ class BotData:
     def distrust(self, user_key: str) -> None:
         """After a failure, read the store next time instead of the remembered screen."""
         found = self._memory.get(user_key)
-        if found is not None and found.prompt is not None:
-            found.prompt = replace(found.prompt, current=False)
+        if found is not None:
+            found.outdated()
 
 
 class HelixContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], BotData]):

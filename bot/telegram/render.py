@@ -4,7 +4,8 @@ Every piece of text that comes from a user or a form passes through `html.escape
 like `<b>&*_[` arrive as typed and can never break a message. Buttons follow the screen:
 choices as buttons (ticks for multi-select, 1-5 for likert), the repeat menu's Add / Edit /
 Remove / Done, the review's Edit buttons and Submit, and Back / Skip / Explain where the engine
-allows them. Button payloads come from `bot.telegram.keys`, which ties each one to this screen.
+allows them. Button payloads come from `bot.telegram.callbacks`, which ties each one to this
+screen.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.telegram import keys
+from bot.telegram import callbacks
 from intake.engine import Prompt
+from intake.form import BUTTON_LABEL_MAX
 from intake.i18n import t
 
 #: Telegram lays out at most 8 buttons per row and (undocumented) about 100 per message.
@@ -23,7 +25,6 @@ MAX_BUTTONS = 96
 MAX_ROW = 8
 #: More choices than this are listed as numbered text (the engine accepts a typed number).
 MAX_CHOICE_BUTTONS = 40
-BUTTON_LABEL_MAX = 60
 SHORT_LABEL = 14
 VALUE_PREVIEW = 200
 Row = list[InlineKeyboardButton]
@@ -87,7 +88,7 @@ def prompt_text(prompt: Prompt, lang: str) -> str:
 
 
 def prompt_markup(prompt: Prompt, lang: str) -> InlineKeyboardMarkup | None:
-    screen = keys.fingerprint(prompt)
+    screen = callbacks.fingerprint(prompt)
     if prompt.kind == "question":
         rows = _question_rows(prompt, lang, screen)
     elif prompt.kind == "repeat_menu":
@@ -95,7 +96,7 @@ def prompt_markup(prompt: Prompt, lang: str) -> InlineKeyboardMarkup | None:
     elif prompt.kind in ("review", "submitted"):
         rows = _review_rows(prompt, lang, screen)
     else:  # cancelled: one way back in
-        rows = [[_button(t("bot.button.continue", lang), keys.encode(keys.RESUME, "c"))]]
+        rows = [[_button(t("bot.button.continue", lang), callbacks.encode(callbacks.RESUME, "c"))]]
     rows = _cap(rows)
     return InlineKeyboardMarkup(rows) if rows else None
 
@@ -105,24 +106,38 @@ def _question_rows(prompt: Prompt, lang: str, screen: str) -> list[Row]:
     choices = prompt.choices if len(prompt.choices) <= MAX_CHOICE_BUTTONS else ()
     if prompt.question_type == "likert":
         rows.append(
-            [_button(c.label, keys.encode(keys.ANSWER, screen, n)) for n, c in enumerate(choices)]
+            [
+                _button(c.label, callbacks.encode(callbacks.ANSWER, screen, n))
+                for n, c in enumerate(choices)
+            ]
         )
     elif prompt.question_type == "select_multiple":
         for n, c in enumerate(choices):
             mark = "✅" if c.selected else "▫️"
-            rows.append([_button(f"{mark} {c.label}", keys.encode(keys.TOGGLE, screen, n))])
-        rows.append([_button(t("bot.button.done", lang), keys.encode(keys.DONE, screen))])
+            rows.append(
+                [_button(f"{mark} {c.label}", callbacks.encode(callbacks.TOGGLE, screen, n))]
+            )
+        rows.append(
+            [_button(t("bot.button.done", lang), callbacks.encode(callbacks.DONE, screen))]
+        )
     elif choices:
         buttons = [
-            _button(f"• {c.label}" if c.selected else c.label, keys.encode(keys.ANSWER, screen, n))
+            _button(
+                f"• {c.label}" if c.selected else c.label,
+                callbacks.encode(callbacks.ANSWER, screen, n),
+            )
             for n, c in enumerate(choices)
         ]
         width = 2 if all(len(c.label) <= SHORT_LABEL for c in choices) else 1
         rows.extend(buttons[i : i + width] for i in range(0, len(buttons), width))
     if prompt.question_type == "note":
-        rows.append([_button(t("bot.button.continue", lang), keys.encode(keys.DONE, screen))])
+        rows.append(
+            [_button(t("bot.button.continue", lang), callbacks.encode(callbacks.DONE, screen))]
+        )
     elif prompt.current_value and prompt.question_type != "select_multiple":
-        rows.append([_button(t("bot.button.keep", lang), keys.encode(keys.DONE, screen))])
+        rows.append(
+            [_button(t("bot.button.keep", lang), callbacks.encode(callbacks.DONE, screen))]
+        )
     rows.extend(_nav_rows(prompt, lang, screen))
     return rows
 
@@ -130,13 +145,13 @@ def _question_rows(prompt: Prompt, lang: str, screen: str) -> list[Row]:
 def _nav_rows(prompt: Prompt, lang: str, screen: str) -> list[Row]:
     nav: Row = []
     if prompt.can_back:
-        nav.append(_button(t("bot.button.back", lang), keys.encode(keys.BACK, screen)))
+        nav.append(_button(t("bot.button.back", lang), callbacks.encode(callbacks.BACK, screen)))
     if prompt.can_skip:
-        nav.append(_button(t("bot.button.skip", lang), keys.encode(keys.SKIP, screen)))
+        nav.append(_button(t("bot.button.skip", lang), callbacks.encode(callbacks.SKIP, screen)))
     rows = [nav] if nav else []
     for n, term in enumerate(prompt.terms[:3]):
         label = t("bot.button.explain", lang, term=term)
-        rows.append([_button(label, keys.encode(keys.EXPLAIN, screen, n))])
+        rows.append([_button(label, callbacks.encode(callbacks.EXPLAIN, screen, n))])
     return rows
 
 
@@ -148,20 +163,20 @@ def _menu_rows(prompt: Prompt, lang: str, screen: str) -> list[Row]:
             [
                 _button(
                     t("bot.button.edit_item", lang, number=number),
-                    keys.encode(keys.EDIT_ITEM, screen, item.index),
+                    callbacks.encode(callbacks.EDIT_ITEM, screen, item.index),
                 ),
                 _button(
                     t("bot.button.remove_item", lang, number=number),
-                    keys.encode(keys.REMOVE_ITEM, screen, item.index),
+                    callbacks.encode(callbacks.REMOVE_ITEM, screen, item.index),
                 ),
             ]
         )
     last: Row = []
     if prompt.can_add:
         label = t("bot.button.add_another" if prompt.items else "bot.button.add", lang)
-        last.append(_button(label, keys.encode(keys.ADD, screen)))
+        last.append(_button(label, callbacks.encode(callbacks.ADD, screen)))
     if prompt.can_finish:
-        last.append(_button(t("bot.button.done", lang), keys.encode(keys.DONE, screen)))
+        last.append(_button(t("bot.button.done", lang), callbacks.encode(callbacks.DONE, screen)))
     if last:
         rows.append(last)
     return rows + _nav_rows(prompt, lang, screen)
@@ -170,7 +185,8 @@ def _menu_rows(prompt: Prompt, lang: str, screen: str) -> list[Row]:
 def _review_rows(prompt: Prompt, lang: str, screen: str) -> list[Row]:
     edits = [
         _button(
-            t("bot.button.edit_line", lang, number=n + 1), keys.encode(keys.EDIT_LINE, screen, n)
+            t("bot.button.edit_line", lang, number=n + 1),
+            callbacks.encode(callbacks.EDIT_LINE, screen, n),
         )
         for n in range(len(prompt.review))
     ][: MAX_BUTTONS - 8]
@@ -178,8 +194,12 @@ def _review_rows(prompt: Prompt, lang: str, screen: str) -> list[Row]:
     if prompt.kind == "review":
         last: Row = []
         if prompt.can_back:
-            last.append(_button(t("bot.button.back", lang), keys.encode(keys.BACK, screen)))
-        last.append(_button(t("bot.button.submit", lang), keys.encode(keys.SUBMIT, screen)))
+            last.append(
+                _button(t("bot.button.back", lang), callbacks.encode(callbacks.BACK, screen))
+            )
+        last.append(
+            _button(t("bot.button.submit", lang), callbacks.encode(callbacks.SUBMIT, screen))
+        )
         rows.append(last)
     return rows
 
@@ -202,14 +222,14 @@ def answered_text(prompt: Prompt, value: str) -> str:
     return f"<b>{esc(prompt.text)}</b>\n➡️ <i>{esc(clip(value, VALUE_PREVIEW))}</i>"
 
 
-def chosen_value(prompt: Prompt, press: keys.Press, lang: str) -> str | None:
+def chosen_value(prompt: Prompt, press: callbacks.Press, lang: str) -> str | None:
     """The human-readable value a press on `prompt` gave, for the answered message."""
     index = press.index if press.index is not None else -1
-    if press.op == keys.ANSWER and 0 <= index < len(prompt.choices):
+    if press.op == callbacks.ANSWER and 0 <= index < len(prompt.choices):
         return prompt.choices[index].label
-    if press.op == keys.SKIP:
+    if press.op == callbacks.SKIP:
         return t("bot.skipped", lang)
-    if press.op == keys.DONE and prompt.kind == "question":
+    if press.op == callbacks.DONE and prompt.kind == "question":
         if prompt.question_type == "select_multiple":
             return ", ".join(c.label for c in prompt.choices if c.selected) or "—"
         if prompt.question_type == "note":

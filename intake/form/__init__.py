@@ -6,6 +6,7 @@ Depends on nothing else in `intake` except the message catalogs (`intake.i18n`).
 
 from intake.form.checks import LintIssue, lint
 from intake.form.definition import (
+    BUTTON_LABEL_MAX,
     DEFAULT_FORM,
     SELECT_TYPES,
     AnswerType,
@@ -19,6 +20,7 @@ from intake.form.definition import (
 from intake.form.diagram import mermaid
 
 __all__ = [
+    "BUTTON_LABEL_MAX",
     "DEFAULT_FORM",
     "SELECT_TYPES",
     "AnswerType",

@@ -3,8 +3,9 @@
 Loading a form only checks its shape; most real mistakes are *between* questions: a condition
 that names a question asked later (the engine would silently treat it as unanswered), a choice
 that is misspelled inside `selected()` (the follow-up can never appear), a missing Spanish
-label, or a button whose callback data would exceed Telegram's 64-byte limit. Each finding names
-the question so the author can jump straight to it.
+label, or a choice label too long for a button. Each finding names the question so the author
+can jump straight to it. (Button data carries the screen's fingerprint and a choice *index*,
+never the choice name, so a choice name's length is no concern of the form's.)
 """
 
 from __future__ import annotations
@@ -15,13 +16,17 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Literal
 
-from intake.form.definition import SELECT_TYPES, FormDefinition, Localized, Question
+from intake.form.definition import (
+    BUTTON_LABEL_MAX,
+    SELECT_TYPES,
+    FormDefinition,
+    Localized,
+    Question,
+)
 from intake.form.expressions import CONTEXT_NAMES, Expression, ExpressionError, parse
 from intake.i18n import missing_translations
 
 Severity = Literal["error", "warning"]
-BUTTON_LABEL_MAX = 40
-CALLBACK_BYTES_MAX = 64
 _FIELD = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 
 
@@ -264,21 +269,12 @@ def _translations(definition: FormDefinition) -> list[LintIssue]:
 
 
 def _buttons(definition: FormDefinition) -> list[LintIssue]:
-    """Choices become inline buttons: labels must fit, callback data must stay within 64 bytes."""
+    """Choices become inline buttons: a label longer than a button shows is clipped."""
     issues: list[LintIssue] = []
     for question in definition.all_questions():
         if question.type not in SELECT_TYPES:
             continue
         for choice in definition.choices_for(question):
-            data = f"a:{question.name}:{choice.name}".encode()
-            if len(data) > CALLBACK_BYTES_MAX:
-                issues.append(
-                    LintIssue(
-                        "error",
-                        question.name,
-                        f"button data for {choice.name!r} is {len(data)} bytes (limit 64)",
-                    )
-                )
             for lang, label in choice.label.items():
                 if len(label) > BUTTON_LABEL_MAX:
                     issues.append(

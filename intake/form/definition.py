@@ -36,6 +36,8 @@ AnswerType = Literal[
 QuestionType = Literal[AnswerType, "repeat"]
 """What a form may declare: an answer type, or a repeat group that contains questions."""
 SELECT_TYPES: frozenset[str] = frozenset({"select_one", "select_multiple"})
+BUTTON_LABEL_MAX = 60
+"""A choice label longer than this is clipped on a button (surfaces read it from here)."""
 DEFAULT_FORM = Path(__file__).with_name("scs_intake.yaml")
 _NAME = r"^[a-z][a-z0-9_]*$"
 

@@ -19,9 +19,9 @@ from typer.testing import CliRunner
 from bot.commands.knowledge import register
 from knowledge.answer import answer
 from knowledge.base import KnowledgeBase
+from knowledge.chroma import IndexMismatchError
 from knowledge.config import KnowledgeConfig
 from knowledge.indexer import index
-from knowledge.store import IndexMismatchError
 
 pytestmark = pytest.mark.chroma_server
 

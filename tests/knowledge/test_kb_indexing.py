@@ -10,12 +10,7 @@ from typing import Any
 import pytest
 
 from knowledge.base import KnowledgeBase
-from knowledge.chunking import chunk_documents
-from knowledge.config import KnowledgeConfig
-from knowledge.documents import DocumentError, load_documents
-from knowledge.embeddings import MINILM_MODEL_ID, EmbeddingsUnavailable
-from knowledge.indexer import ensure_index, index
-from knowledge.store import (
+from knowledge.chroma import (
     META_CHUNKER,
     META_MODEL,
     IndexMismatchError,
@@ -23,6 +18,11 @@ from knowledge.store import (
     find_collection,
     open_client,
 )
+from knowledge.chunking import chunk_documents
+from knowledge.config import KnowledgeConfig
+from knowledge.documents import DocumentError, load_documents
+from knowledge.embeddings import MINILM_MODEL_ID, EmbeddingsUnavailable
+from knowledge.indexer import ensure_index, index
 
 
 def _stored(config: KnowledgeConfig) -> tuple[dict[str, str], dict[str, Any]]:

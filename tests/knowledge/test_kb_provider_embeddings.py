@@ -10,15 +10,15 @@ import pytest
 
 from knowledge.answer import answer
 from knowledge.base import KnowledgeBase
-from knowledge.config import KnowledgeConfig
-from knowledge.indexer import index
-from knowledge.store import (
+from knowledge.chroma import (
     META_MODEL,
     IndexMismatchError,
     close_client,
     find_collection,
     open_client,
 )
+from knowledge.config import KnowledgeConfig
+from knowledge.indexer import index
 
 SPEC = "openai:stub-embed"
 

@@ -80,12 +80,12 @@ def make_settings(emulator: TelegramEmulator, data_dir: Path, **overrides: Any) 
 
 def open_test_services(settings: Settings, knowledge: KnowledgeBase | None) -> Services:
     services = open_services(settings)
-    services._knowledge = knowledge
+    if knowledge is not None:
+        services.provide_knowledge(knowledge)  # shared between tests: close() leaves it open
     return services
 
 
 def close_test_services(services: Services) -> None:
-    services._knowledge = None  # shared between tests; not ours to close
     services.close()
 
 

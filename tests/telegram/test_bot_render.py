@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from telegram import InlineKeyboardMarkup
 
-from bot.telegram import keys
+from bot.telegram import callbacks
 from bot.telegram.render import render_prompt
 from intake.engine import start, step
 from intake.engine.events import Choose, Done, Event, RepeatAdd, Text, Toggle
@@ -69,11 +69,11 @@ def test_every_screen_is_valid_telegram_html_with_valid_buttons(
         rendered = render_prompt(prompt, language)
         parse_html(rendered.text)  # raises like Telegram on bad markup
         for data in _buttons(rendered.markup):
-            assert len(data.encode()) <= keys.MAX_CALLBACK_BYTES
-            press = keys.decode(data)
+            assert len(data.encode()) <= callbacks.MAX_CALLBACK_BYTES
+            press = callbacks.decode(data)
             assert press is not None, data
-            if press.op in keys.SCREEN_OPS:
-                assert press.fingerprint == keys.fingerprint(prompt)
+            if press.op in callbacks.SCREEN_OPS:
+                assert press.fingerprint == callbacks.fingerprint(prompt)
     assert kinds >= {"question", "repeat_menu", "review"}
 
 
@@ -88,15 +88,15 @@ def test_hostile_answer_is_shown_literally_on_the_review(mini: FormDefinition) -
 def test_every_button_maps_to_an_event_on_its_own_screen(mini: FormDefinition) -> None:
     for prompt in screens(mini, "en"):
         for data in _buttons(render_prompt(prompt, "en").markup):
-            press = keys.decode(data)
+            press = callbacks.decode(data)
             assert press is not None
-            if press.op in keys.SCREEN_OPS - {keys.EXPLAIN}:
-                assert keys.event_for(press, prompt) is not None, (data, prompt.kind)
+            if press.op in callbacks.SCREEN_OPS - {callbacks.EXPLAIN}:
+                assert callbacks.event_for(press, prompt) is not None, (data, prompt.kind)
 
 
 def test_moving_on_changes_the_fingerprint(mini: FormDefinition) -> None:
     """Every event of the walk but a tick moves to another screen, so old buttons go stale."""
-    prints = [keys.fingerprint(p) for p in screens(mini, "en")]
+    prints = [callbacks.fingerprint(p) for p in screens(mini, "en")]
     moves = zip(prints, prints[1:], WALK[1:], strict=False)
     unchanged = [e for a, b, e in moves if a == b and not isinstance(e, Toggle)]
     assert unchanged == []
@@ -108,7 +108,7 @@ def test_ticks_do_not_change_the_fingerprint(mini: FormDefinition) -> None:
     state, untouched = step(mini, state, Text(text="Acme"))
     _, ticked = step(mini, state, Toggle(value="food"))
     assert ticked.choices != untouched.choices
-    assert keys.fingerprint(ticked) == keys.fingerprint(untouched)
+    assert callbacks.fingerprint(ticked) == callbacks.fingerprint(untouched)
 
 
 @pytest.mark.parametrize(
@@ -116,4 +116,4 @@ def test_ticks_do_not_change_the_fingerprint(mini: FormDefinition) -> None:
     ["", "zz:12345678", "a:1234567:1", "a:12345678", "a:12345678:x", "w:", "l:é", "a" * 65, None],
 )
 def test_malformed_payloads_decode_to_none(data: str | None) -> None:
-    assert keys.decode(data) is None
+    assert callbacks.decode(data) is None

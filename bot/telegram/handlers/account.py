@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import json
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.ext import CallbackQueryHandler, ChatMemberHandler, CommandHandler, filters
 
-from bot.telegram import keys, session
-from bot.telegram.context import HelixApp, HelixContext
+from bot.telegram import callbacks, screens
+from bot.telegram.context import HelixApp
 from bot.telegram.render import esc
+from bot.telegram.turns import Turn, off_loop, user_turn
 from intake.i18n import t
 
 
@@ -30,41 +31,27 @@ def personal_data_html(data: dict[str, object], lang: str) -> str:
     return f"<b>{esc(t('bot.mydata.heading', lang))}</b>\n\n<pre>{esc(dumped)}</pre>"
 
 
-async def on_mydata(update: Update, context: HelixContext) -> None:
+@user_turn
+async def on_mydata(turn: Turn) -> None:
     """/mydata: send everything Helix stores about this user (split over several messages)."""
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None:
-        return
-    key = session.user_key(user)
-    async with context.runtime.lock(key):
-        current = await session.screen(context, key)
-        data = await session.off_loop(context.services.store.personal_data, key)
-        lang = session.language_of(context, user, current)
-        await session.send_html(context, message.chat_id, personal_data_html(data, lang))
+    data = await off_loop(turn.services.store.personal_data, turn.key)
+    await turn.send_html(personal_data_html(data, turn.lang))
 
 
-async def on_deleteme(update: Update, context: HelixContext) -> None:
+def _choice(label: str, answer: str) -> list[InlineKeyboardButton]:
+    return [InlineKeyboardButton(label, callback_data=callbacks.encode(callbacks.DELETE, answer))]
+
+
+@user_turn
+async def on_deleteme(turn: Turn) -> None:
     """/deleteme: ask for confirmation with two buttons."""
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None:
-        return
-    current = await session.screen(context, session.user_key(user))
-    lang = session.language_of(context, user, current)
     markup = InlineKeyboardMarkup(
         [
-            [
-                InlineKeyboardButton(
-                    t("bot.delete.yes", lang), callback_data=keys.encode(keys.DELETE, "yes")
-                )
-            ],
-            [
-                InlineKeyboardButton(
-                    t("bot.delete.no", lang), callback_data=keys.encode(keys.DELETE, "no")
-                )
-            ],
+            _choice(t("bot.delete.yes", turn.lang), callbacks.DELETE_YES),
+            _choice(t("bot.delete.no", turn.lang), callbacks.DELETE_NO),
         ]
     )
-    await session.send_html(context, message.chat_id, esc(t("bot.delete.confirm", lang)), markup)
+    await turn.send_html(esc(t("bot.delete.confirm", turn.lang)), markup)
 
 
 def erased_summary(counts: dict[str, int], lang: str) -> str:
@@ -75,37 +62,34 @@ def erased_summary(counts: dict[str, int], lang: str) -> str:
     return f"{t('bot.delete.done', lang)}\n{lines}"
 
 
-async def on_delete_choice(update: Update, context: HelixContext) -> None:
+@user_turn
+async def on_delete_choice(turn: Turn) -> None:
     """del:yes erases everything about the user; del:no leaves it all in place."""
-    query, user = update.callback_query, update.effective_user
-    press = keys.decode(query.data if query else None)
-    if query is None or user is None or press is None or not isinstance(query.message, Message):
+    query = turn.query
+    press = callbacks.decode(query.data if query else None)
+    if query is None or press is None or not isinstance(query.message, Message):
         return
-    key = session.user_key(user)
-    async with context.runtime.lock(key):
-        current = await session.screen(context, key)
-        lang = session.language_of(context, user, current)
-        await session.quietly(query.answer())
-        await session.quietly(query.message.edit_reply_markup(reply_markup=None))
-        if press.arg != "yes":
-            await session.say(context, query.message.chat_id, t("bot.delete.cancelled", lang))
-            return
-        counts = await session.off_loop(context.services.store.erase, key)
-        context.runtime.forget(key)
-        if context.user_data is not None:
-            context.user_data.clear()
-        await session.say(context, query.message.chat_id, erased_summary(counts, lang))
+    await screens.quietly(query.answer())
+    await screens.quietly(query.message.edit_reply_markup(reply_markup=None))
+    if press.arg != callbacks.DELETE_YES:
+        await turn.say(t("bot.delete.cancelled", turn.lang))
+        return
+    counts = await off_loop(turn.services.store.erase, turn.key)
+    turn.context.runtime.forget(turn.key)
+    if turn.context.user_data is not None:
+        turn.context.user_data.clear()
+    await turn.say(erased_summary(counts, turn.lang))
 
 
-async def on_membership(update: Update, context: HelixContext) -> None:
+@user_turn
+async def on_membership(turn: Turn) -> None:
     """The user blocked the bot (or unblocked it): stop or resume digests accordingly."""
-    change, user = update.my_chat_member, update.effective_user
-    if change is None or user is None or change.chat.type != ChatType.PRIVATE:
+    change = turn.update.my_chat_member
+    if change is None or change.chat.type != ChatType.PRIVATE:
         return
     if change.new_chat_member.status in (ChatMemberStatus.BANNED, ChatMemberStatus.LEFT):
-        key = session.user_key(user)
-        await session.off_loop(context.services.store.mark_inactive, key)
-        context.runtime.forget(key)
+        await off_loop(turn.services.store.mark_inactive, turn.key)
+        turn.context.runtime.forget(turn.key)
 
 
 def register(app: HelixApp) -> None:
@@ -113,5 +97,7 @@ def register(app: HelixApp) -> None:
     private = filters.ChatType.PRIVATE
     app.add_handler(CommandHandler("mydata", on_mydata, filters=private))
     app.add_handler(CommandHandler("deleteme", on_deleteme, filters=private))
-    app.add_handler(CallbackQueryHandler(on_delete_choice, pattern=r"^del:"))
+    app.add_handler(
+        CallbackQueryHandler(on_delete_choice, pattern=callbacks.pattern(callbacks.DELETE))
+    )
     app.add_handler(ChatMemberHandler(on_membership, ChatMemberHandler.MY_CHAT_MEMBER))

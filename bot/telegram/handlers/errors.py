@@ -16,8 +16,9 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 
-from bot.telegram import session
+from bot.telegram import screens
 from bot.telegram.context import HelixApp, HelixContext
+from bot.telegram.turns import off_loop, user_key
 from intake.i18n import LANGUAGES, t
 
 log = logging.getLogger(__name__)
@@ -53,8 +54,8 @@ async def _mark_inactive(update: object, context: HelixContext) -> None:
     user = update.effective_user if isinstance(update, Update) else None
     if user is None or not context.runtime.has_services:
         return
-    key = session.user_key(user)
-    await session.off_loop(context.services.store.mark_inactive, key)
+    key = user_key(user)
+    await off_loop(context.services.store.mark_inactive, key)
     context.runtime.forget(key)
     log.info("user %s blocked the bot or is gone; marked inactive", key)
 
@@ -83,13 +84,13 @@ async def on_error(update: object, context: HelixContext) -> None:
     if not isinstance(update, Update):
         return
     if update.effective_user is not None:
-        context.runtime.distrust(session.user_key(update.effective_user))
+        context.runtime.distrust(user_key(update.effective_user))
     chat = update.effective_chat
     if chat is None or chat.type != ChatType.PRIVATE:
         return
     lang = _language(update, context)
     try:
-        await session.say(context, chat.id, t("bot.error", lang))
+        await screens.say(context, chat.id, t("bot.error", lang))
     except TelegramError as exc:  # nothing more we can do; don't loop on the error handler
         log.warning("could not send the apology: %s", redact(str(exc), token))
 

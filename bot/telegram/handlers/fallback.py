@@ -7,11 +7,10 @@ only see what no feature handler claimed.
 
 from __future__ import annotations
 
-from telegram import Update
 from telegram.ext import MessageHandler, filters
 
-from bot.telegram import session
-from bot.telegram.context import HelixApp, HelixContext
+from bot.telegram.context import HelixApp
+from bot.telegram.turns import Turn, user_turn
 from intake.i18n import t
 
 
@@ -24,25 +23,20 @@ def reason_key(text: str | None) -> str:
     return "bot.fallback.empty"
 
 
-async def on_unusable(update: Update, context: HelixContext) -> None:
+@user_turn
+async def on_unusable(turn: Turn) -> None:
     """Explain what the bot can read, then show the current question again."""
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None:
+    message = turn.message
+    if message is None:
         return
-    key = session.user_key(user)
-    async with context.runtime.lock(key):
-        current = await session.screen(context, key)
-        lang = session.language_of(context, user, current)
-        command = (message.text or "").split(maxsplit=1)[0][:40] if message.text else ""
-        await session.say(
-            context, message.chat_id, t(reason_key(message.text), lang, command=command)
-        )
-        if current is None:
-            await session.not_started(context, message.chat_id, lang)
-        elif current.prompt.kind == "submitted":
-            await session.say(context, message.chat_id, t("bot.kb.after_submitted", lang))
-        else:
-            await session.show(context, message.chat_id, key, current.prompt, lang)
+    command = message.text.split(maxsplit=1)[0][:40] if message.text else ""
+    await turn.say(t(reason_key(message.text), turn.lang, command=command))
+    if turn.current is None:
+        await turn.not_started()
+    elif turn.current.prompt.kind == "submitted":
+        await turn.say(t("bot.kb.after_submitted", turn.lang))
+    else:
+        await turn.show(turn.current.prompt, turn.lang)
 
 
 def register(app: HelixApp) -> None:

@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Message, Update
+from telegram import Message
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot.telegram import keys, session
+from bot.answers import answer_text, is_degraded
+from bot.telegram import callbacks, screens
 from bot.telegram.context import HelixApp, HelixContext
 from bot.telegram.render import esc
+from bot.telegram.turns import Turn, off_loop, user_turn
 from intake.engine import Prompt
 from intake.i18n import t
-from knowledge.answer import FAILED, Answer, answer
+from knowledge.answer import Answer, answer
 from knowledge.base import KnowledgeBase
 
 log = logging.getLogger(__name__)
@@ -32,7 +34,7 @@ async def knowledge_base(context: HelixContext) -> KnowledgeBase | None:
     """The shared knowledge base, opened once (off the loop); None if it cannot open."""
     async with context.runtime.knowledge_lock:
         try:
-            return await session.off_loop(context.services.knowledge)
+            return await off_loop(context.services.knowledge)
         except Exception:  # any failure to open means "unavailable", never a crash
             log.exception("knowledge base unavailable")
             return None
@@ -47,84 +49,66 @@ def answer_html(result: Answer, lang: str) -> str:
     lines: list[str] = []
     if not result.grounded:
         lines.append(f"<b>{esc(t('bot.kb.not_grounded', lang))}</b>")
-    lines.append(esc(result.text))
+    lines.append(esc(answer_text(result, lang)))
     if result.sources:
         lines.append(f"\n<b>{esc(t('bot.kb.sources', lang))}</b>")
         lines.extend(f"• {esc(s.title)} — <i>{esc(s.path)}</i>" for s in result.sources)
-    if degraded(result):
+    if is_degraded(result):
         lines.append(f"\n<i>{esc(t('knowledge.degraded', lang))}</i>")
     return "\n".join(lines)
 
 
-def degraded(result: Answer) -> bool:
-    """Whether an answer came from the keyword-only fallback (not from an internal failure)."""
-    return result.warning is not None and result.text != FAILED
-
-
-async def explain(context: HelixContext, chat_id: int, question: str, lang: str) -> None:
+async def explain(turn: Turn, question: str) -> None:
     """Answer one question from the knowledge base, or say it is unavailable."""
-    kb = await knowledge_base(context)
+    kb = await knowledge_base(turn.context)
     if kb is None:
-        await session.say(context, chat_id, t("bot.kb.unavailable", lang))
+        await turn.say(t("bot.kb.unavailable", turn.lang))
         return
-    result = await session.off_loop(answer, question, kb)
-    await session.send_html(context, chat_id, answer_html(result, lang))
+    result = await off_loop(answer, question, kb)
+    await turn.send_html(answer_html(result, turn.lang))
 
 
-async def answer_question(
-    context: HelixContext, chat_id: int, text: str, lang: str, started: bool
-) -> None:
+async def answer_question(turn: Turn, text: str, *, started: bool) -> None:
     """Free text outside an interview: answer it, then point to what the user can do next."""
-    await explain(context, chat_id, text, lang)
+    await explain(turn, text)
     follow_up = "bot.kb.after_submitted" if started else "bot.kb.after_none"
-    await session.say(context, chat_id, t(follow_up, lang))
+    await turn.say(t(follow_up, turn.lang))
 
 
-async def on_ask(update: Update, context: HelixContext) -> None:
+@user_turn
+async def on_ask(turn: Turn) -> None:
     """/ask QUESTION."""
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None:
+    question = " ".join(turn.context.args or []).strip()
+    if not question:
+        await turn.say(t("bot.kb.ask_usage", turn.lang))
         return
-    key = session.user_key(user)
-    async with context.runtime.lock(key):
-        current = await session.screen(context, key)
-        lang = session.language_of(context, user, current)
-        question = " ".join(context.args or []).strip()
-        if not question:
-            await session.say(context, message.chat_id, t("bot.kb.ask_usage", lang))
-            return
-        await explain(context, message.chat_id, question, lang)
+    await explain(turn, question)
 
 
-def term_for(press: keys.Press | None, prompt: Prompt | None) -> str | None:
+def term_for(press: callbacks.Press | None, prompt: Prompt | None) -> str | None:
     """The term an Explain press asks about, if it belongs to the screen on show now."""
-    if press is None or prompt is None or press.fingerprint != keys.fingerprint(prompt):
+    if press is None or prompt is None or press.fingerprint != callbacks.fingerprint(prompt):
         return None
     index = press.index if press.index is not None else -1
     return prompt.terms[index] if 0 <= index < len(prompt.terms) else None
 
 
-async def on_explain(update: Update, context: HelixContext) -> None:
+@user_turn
+async def on_explain(turn: Turn) -> None:
     """The Explain button: explain the term, then show the same question again."""
-    query, user = update.callback_query, update.effective_user
-    if query is None or user is None:
+    query, prompt = turn.query, turn.prompt
+    if query is None:
         return
-    key = session.user_key(user)
-    async with context.runtime.lock(key):
-        current = await session.screen(context, key)
-        lang = session.language_of(context, user, current)
-        prompt = current.prompt if current else None
-        term = term_for(keys.decode(query.data), prompt)
-        if term is None or prompt is None or not isinstance(query.message, Message):
-            await session.stale(update, context, key, prompt, lang)
-            return
-        await session.quietly(query.answer())
-        chat_id = query.message.chat_id
-        await explain(context, chat_id, EXPLAIN_QUERY.format(term=term), lang)
-        await session.show(context, chat_id, key, prompt, lang)
+    term = term_for(callbacks.decode(query.data), prompt)
+    if term is None or prompt is None or not isinstance(query.message, Message):
+        await turn.stale()
+        return
+    await screens.quietly(query.answer())
+    await explain(turn, EXPLAIN_QUERY.format(term=term))
+    await turn.show(prompt, turn.lang)
 
 
 def register(app: HelixApp) -> None:
     """/ask and the Explain button (free text outside an interview comes via the interview)."""
     app.add_handler(CommandHandler("ask", on_ask, filters=filters.ChatType.PRIVATE))
-    app.add_handler(CallbackQueryHandler(on_explain, pattern=r"^x:"))
+    app.add_handler(CallbackQueryHandler(on_explain, pattern=callbacks.pattern(callbacks.EXPLAIN)))

@@ -195,16 +195,17 @@ class TerminalChat:
         if not question.strip():
             self.say(t("chat.ask_usage", self.language))
             return
-        from knowledge.answer import FAILED, answer
+        from bot.answers import answer_text, is_degraded
+        from knowledge.answer import answer
 
         if not self.services.knowledge_ready():
             self.say(f"[dim]{t('chat.knowledge_loading', self.language)}[/dim]")
         result = answer(question, self.services.knowledge())
-        self.say(escape(result.text))
+        self.say(escape(answer_text(result, self.language)))
         if result.sources:
             titles = ", ".join(escape(s.title) for s in result.sources)
             self.say(f"[dim]{t('chat.sources', self.language)}: {titles}[/dim]")
-        if result.warning and result.text != FAILED:  # keyword-only fallback: say so
+        if is_degraded(result):
             self.say(f"[dim]{t('knowledge.degraded', self.language)}[/dim]")
 
     # ── rendering ───────────────────────────────────────────────────────────────

@@ -8,12 +8,14 @@ wrong question. Arguments are indexes into that same screen (choices, items, rev
 terms), never raw user text, so every payload is a few bytes, far below Telegram's 64-byte cap.
 
 Buttons that do not belong to an interview screen (welcome-back menu, language, delete
-confirmation) use fixed payloads: `w:c`, `l:es`, `del:yes`.
+confirmation) use fixed payloads: `w:c`, `l:es`, `del:yes`. Every payload is built by `encode` and
+every handler pattern by `pattern`, both here, so no other module spells callback data.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 
 from intake.engine import (
@@ -52,8 +54,10 @@ INDEXED_OPS = frozenset({ANSWER, TOGGLE, EXPLAIN, EDIT_ITEM, REMOVE_ITEM, EDIT_L
 
 # Fixed menus.
 RESUME = "w"  # w:c continue, w:r review, w:n start over
+RESUME_CONTINUE, RESUME_REVIEW, RESUME_START_OVER = "c", "r", "n"
 LANGUAGE = "l"  # l:<code>
 DELETE = "del"  # del:yes / del:no
+DELETE_YES, DELETE_NO = "yes", "no"
 FIXED_OPS = frozenset({RESUME, LANGUAGE, DELETE})
 
 
@@ -88,6 +92,11 @@ def encode(op: str, screen: str = "", index: int | None = None) -> str:
     if len(data.encode("utf-8")) > MAX_CALLBACK_BYTES:
         raise ValueError(f"callback data over {MAX_CALLBACK_BYTES} bytes: {data!r}")
     return data
+
+
+def pattern(*ops: str) -> str:
+    """The CallbackQueryHandler pattern that matches presses of exactly these operations."""
+    return "^(" + "|".join(re.escape(op) for op in sorted(ops)) + "):"
 
 
 def decode(data: str | None) -> Press | None:

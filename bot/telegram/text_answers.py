@@ -22,8 +22,8 @@ import re
 from telegram import Message
 
 from bot.telegram.context import HelixContext, TypedAnswer, UserMemory
-from bot.telegram.session import load
 from bot.telegram.split import utf16_len
+from bot.telegram.turns import load
 from intake.engine import Edit, Event, InterviewState, Prompt, Text
 
 JOIN_WINDOW = 5  # seconds between the parts of one pasted text
