@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from intake_invariants import blind_events, check_state
 from intake_walks import FORMS
 
-from intake.engine import render, step
+from intake.engine import render, start, step
 from intake.engine.events import Event, Skip, Start
 from intake.engine.state import InterviewState
 from intake.form.definition import load_definition
@@ -131,3 +131,11 @@ def test_any_stored_state_renders_and_steps(state: InterviewState, event: Event)
     render(MINI, state)
     after, prompt = step(MINI, state, event)
     check_state(MINI, after, prompt)
+
+
+def test_a_paused_state_with_a_non_text_resume_point_resumes_in_progress() -> None:
+    """Found by the property test above: `paused_from` holding a list raised TypeError."""
+    state = start(MINI).model_copy(update={"status": "cancelled", "pending": {"paused_from": []}})
+    resumed, _ = step(MINI, state, Start())
+    assert resumed.status == "in_progress"
+    assert "paused_from" not in resumed.pending
