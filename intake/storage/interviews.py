@@ -35,14 +35,11 @@ from intake.engine.state import InterviewState
 from intake.form.definition import FormDefinition
 from intake.storage.answer_log import changed_answer
 from intake.storage.db import session_scope
-from intake.storage.leaders import erase, find_leader, leader_row, personal_data, telegram_id_of
+from intake.storage.leaders import erase, find_leader, leader_row, personal_data
 from intake.storage.projection import project_submission
 from intake.storage.tables import AnswerLog, Interview, Submission, utcnow
 
 log = logging.getLogger(__name__)
-
-# Re-exported for callers that imported them from here before the split.
-__all__ = ["InterviewStore", "changed_answer", "telegram_id_of"]
 _T = TypeVar("_T")
 _ATTEMPTS = 3
 

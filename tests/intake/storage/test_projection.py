@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from intake.storage.interviews import changed_answer, telegram_id_of
+from intake.storage.answer_log import changed_answer
+from intake.storage.leaders import telegram_id_of
 from intake.storage.projection import UNSTATED_ISSUE, record_from_answers
 from intake.storage.tables import Leader
 
