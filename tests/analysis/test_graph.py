@@ -3,6 +3,7 @@ from __future__ import annotations
 import networkx as nx
 
 from analysis.graph import build_graph
+from analysis.profiles import Profile
 from tests.analysis.factory import profile
 
 NODE_KEYS = {"kind", "label", "sector", "tasks", "cluster", "production_system", "segment"}
@@ -10,7 +11,7 @@ GOV = "government"
 EDGE_KEYS = {"kind", "relation", "depth", "segment", "named_by", "mutual"}
 
 
-def _profiles() -> list:
+def _profiles() -> list[Profile]:
     return [
         profile(
             "a",
