@@ -1,12 +1,15 @@
 """The change system as one graph: initiatives, the organisations they name, and the PS actors.
 
-This is the shared contract between the metrics and the maps/exports (docs: /work/notes, "Shared
-graph contract"); its node and edge attributes are the only vocabulary the two sides share.
+This is the shared contract between the metrics and the maps/exports (docs/architecture.md,
+"Analysis graph and metrics"); its node and edge attributes are the only vocabulary they share.
 
 Why one undirected simple graph: every metric in issue 7 is defined on the symmetrised network,
 and the maps draw one line per pair. A pair named several ways keeps its strongest kind
 (works_with > stakeholder > knows_of); the direction that matters later (who named whom) survives
 in two scalar edge attributes, `named_by` and `mutual`, so GraphML export stays possible.
+
+Unmatched known initiatives (`knows_of`) also become "mentioned" nodes, like unmatched partners
+and stakeholders: they are efforts of the system that Helix has no record of yet.
 
 Edge attributes beyond the contract:
 - `named_by`: key of the initiative that reported the tie, or "both" when each named the other.
@@ -56,20 +59,28 @@ class _Builder:
         self.cluster_of = cluster_of
         self.index = NameIndex({p.key: p.name for p in profiles})
         self.sectors_given: dict[str, Counter[str]] = defaultdict(Counter)
-        self.own_sector: dict[str, str | None] = {}
 
     def add_initiative(self, profile: Profile) -> None:
-        own = normalise_sector(profile.record.merged_extra().get("sector"))
-        self.own_sector[profile.key] = own
-        self.graph.add_node(
+        self._node(
             profile.key,
-            kind="initiative",
-            label=profile.name,
-            sector=own,
+            "initiative",
+            profile.name,
+            sector=normalise_sector(profile.record.merged_extra().get("sector")),
             tasks=core_tasks(profile),
-            cluster=self.cluster_of.get(profile.key),
             production_system=profile.record.production_system,
-            segment=None,
+        )
+
+    def _node(self, node: str, kind: str, label: str, **attrs: Any) -> None:
+        """A node with every contract attribute present (None / [] when unknown)."""
+        self.graph.add_node(
+            node,
+            kind=kind,
+            label=label.strip(),
+            sector=attrs.get("sector"),
+            tasks=attrs.get("tasks", []),
+            cluster=self.cluster_of.get(node),
+            production_system=attrs.get("production_system"),
+            segment=attrs.get("segment"),
         )
 
     def named(self, name: str, sector: str | None) -> str | None:
@@ -79,16 +90,7 @@ class _Builder:
         if node == "m:":
             return None
         if node not in self.graph:
-            self.graph.add_node(
-                node,
-                kind="mentioned",
-                label=name.strip(),
-                sector=None,
-                tasks=[],
-                cluster=self.cluster_of.get(node),
-                production_system=None,
-                segment=None,
-            )
+            self._node(node, "mentioned", name)
         given = normalise_sector(sector)
         if given:
             self.sectors_given[node][given] += 1
@@ -99,16 +101,7 @@ class _Builder:
         if node == "ps:":
             return None
         if node not in self.graph:
-            self.graph.add_node(
-                node,
-                kind="ps_actor",
-                label=name.strip(),
-                sector=None,
-                tasks=[],
-                cluster=self.cluster_of.get(node),
-                production_system=system,
-                segment=segment,
-            )
+            self._node(node, "ps_actor", name, production_system=system, segment=segment)
         attrs = self.graph.nodes[node]
         attrs["segment"] = attrs["segment"] or segment
         attrs["production_system"] = attrs["production_system"] or system

@@ -162,5 +162,5 @@ def brokers(view: ClusterView) -> Metric:
         n=view.size,
         min_n=MIN_STRUCTURE,
         value=value,
-        parts={"top": top},
+        parts={"top": top, "sampled_sources": view.betweenness_pivots},
     )

@@ -131,3 +131,15 @@ def test_members_without_profiles_are_ignored() -> None:
     result = analyze_cluster(_profiles(), ["d", "e", "f", "ghost"])
     assert result.size.value == 3
     assert result.components.value == 2
+
+
+def test_large_networks_sample_betweenness_reproducibly() -> None:
+    # a chain of 501 initiatives: above the exact limit, so 200 sampled sources (fixed seed)
+    chain = [profile(f"n{i}", f"Node {i}", partners=[f"Node {i + 1}"]) for i in range(500)]
+    chain.append(profile("n500", "Node 500"))
+    keys = [p.key for p in chain]
+    first = analyze_cluster(chain, keys).brokers
+    assert first.parts["sampled_sources"] == 200
+    assert first.value is not None
+    assert analyze_cluster(chain, keys).brokers.parts == first.parts
+    assert analyze_cluster(_profiles(), MEMBERS).brokers.parts["sampled_sources"] is None
