@@ -9,11 +9,10 @@ assignment intact rather than a truncated file that would silently re-number eve
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from analysis.atomic import write_text_atomic
 from analysis.clusters import ClusterAssignment
 
 FORMAT_VERSION = 1
@@ -57,15 +56,4 @@ def save_assignment(path: Path, assignment: ClusterAssignment) -> None:
         "members": dict(sorted(assignment.cluster_of.items())),
         "issued": list(assignment.issued),
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, ensure_ascii=False, indent=1)
-            handle.write("\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text_atomic(path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")

@@ -52,7 +52,7 @@ def test_failed_write_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.Mon
     def broken_replace(src: str, dst: str) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr("analysis.cluster_store.os.replace", broken_replace)
+    monkeypatch.setattr("analysis.atomic.os.replace", broken_replace)
     with pytest.raises(OSError, match="disk full"):
         save_assignment(path, ClusterAssignment(clusters=(), issued=("c1", "c2")))
     assert path.read_text(encoding="utf-8") == before
