@@ -64,7 +64,7 @@ def small_system() -> nx.Graph:
         cluster="c1",
         production_system="food",
     )
-    initiative(g, "fw-3", "Waste Watch", sector="communities", cluster="c1")
+    initiative(g, "fw-3", "Waste Watch", sector="communities", tasks=["measuring"], cluster="c1")
     other(g, "m:harbour kitchen", "Harbour Kitchen", "mentioned", sector="business")
     other(g, "m:city council", "City Council", "mentioned", sector="government")
     other(

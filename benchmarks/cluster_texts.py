@@ -1,4 +1,4 @@
-"""Short issue statements (fictional) labelled by issue, for clustering tests on real embeddings.
+"""Short issue statements (fictional) labelled by issue, for the clustering benchmark.
 
 Several issues share a production system (food waste, farmworker wages and soil health are all
 "food"), some are in Spanish, and lengths vary from two words to a sentence, like real answers.
