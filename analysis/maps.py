@@ -275,27 +275,23 @@ def _draw_legend(
         Line2D([], [], color=BRIDGE_COLOUR, lw=2.2, label="SCS–PS bridge"),
     ]
     heading = "Sector" if by == "sector" else "Core task (first listed)"
-    top = figure.legend(
-        handles=handles,
-        title=heading,
-        loc="upper left",
-        bbox_to_anchor=(0.82, 0.88),
-        frameon=False,
-        fontsize=9,
-        title_fontsize=10,
-        alignment="left",
-    )
-    figure.add_artist(top)
-    figure.legend(
-        handles=shapes + lines,
-        title="Nodes and ties",
-        loc="lower left",
-        bbox_to_anchor=(0.82, 0.06),
-        frameon=False,
-        fontsize=9,
-        title_fontsize=10,
-        alignment="left",
-    )
+    corners: list[tuple[list[Line2D], str, Literal["upper left", "lower left"], Position]] = [
+        (handles, heading, "upper left", (0.82, 0.88)),
+        (shapes + lines, "Nodes and ties", "lower left", (0.82, 0.06)),
+    ]
+    for entries, title, loc, anchor in corners:
+        # figure.legend replaces the previous legend unless that one is kept as an artist.
+        legend = figure.legend(
+            handles=entries,
+            title=title,
+            loc=loc,
+            bbox_to_anchor=anchor,
+            frameon=False,
+            fontsize=9,
+            title_fontsize=10,
+            alignment="left",
+        )
+        figure.add_artist(legend)
 
 
 def _dot(

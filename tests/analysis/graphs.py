@@ -11,20 +11,8 @@ from typing import Any
 import networkx as nx
 
 
-def initiative(graph: nx.Graph, key: str, label: str, **attrs: Any) -> None:
-    base: dict[str, Any] = {
-        "kind": "initiative",
-        "label": label,
-        "sector": "civil_society",
-        "tasks": [],
-        "cluster": None,
-        "production_system": None,
-        "segment": None,
-    }
-    graph.add_node(key, **(base | attrs))
-
-
 def other(graph: nx.Graph, key: str, label: str, kind: str, **attrs: Any) -> None:
+    """A node with every contract attribute present (None or [] when unknown)."""
     base: dict[str, Any] = {
         "kind": kind,
         "label": label,
@@ -35,6 +23,10 @@ def other(graph: nx.Graph, key: str, label: str, kind: str, **attrs: Any) -> Non
         "segment": None,
     }
     graph.add_node(key, **(base | attrs))
+
+
+def initiative(graph: nx.Graph, key: str, label: str, **attrs: Any) -> None:
+    other(graph, key, label, "initiative", **({"sector": "civil_society"} | attrs))
 
 
 def tie(graph: nx.Graph, u: str, v: str, kind: str, **attrs: Any) -> None:
