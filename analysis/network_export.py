@@ -26,7 +26,7 @@ from analysis.atomic import atomic_path, write_text_atomic
 LIST_SEPARATOR = "; "
 KIND_NAMES: dict[str, str] = {
     "initiative": "Initiative",
-    "mentioned": "Organisation (named)",
+    "mentioned": "Named organisation",
     "ps_actor": "Production-system actor",
 }
 TIE_NAMES: dict[str, str] = {

@@ -78,7 +78,7 @@ def test_kumu_blueprint_round_trip(tmp_path: Path) -> None:
         "cluster": "c1",
         "production system": "food",
     }
-    assert elements["m:harbour kitchen"]["label"] == "Harbour Kitchen (organisation (named))"
+    assert elements["m:harbour kitchen"]["label"] == "Harbour Kitchen (named organisation)"
     assert elements["ps:freshway"]["type"] == "Production-system actor"
     label_of = {e["label"]: node for node, e in elements.items()}
     ties = {
