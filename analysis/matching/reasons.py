@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from analysis.matching.text import Attributes, goals_text, issue_text, snippet
+from analysis.matching.text import Attributes, snippet
 from analysis.profiles import Profile
 
 #: Language-centred cosines above which "similar issue" / "similar goals" are worth saying.
@@ -51,14 +51,16 @@ def reasons_for(
     mine: Attributes,
     theirs: Attributes,
     *,
+    peer_texts: tuple[str, str],
     issue_similarity: float,
     goals_similarity: float,
 ) -> list[str]:
+    """Reasons, strongest first; `peer_texts` are the peer's issue and goals texts."""
     reasons: list[str] = []
     if issue_similarity >= SIMILAR_ISSUE:
-        reasons.append(f"works on a similar issue: {snippet(issue_text(peer))}")
+        reasons.append(f"works on a similar issue: {snippet(peer_texts[0])}")
     if goals_similarity >= SIMILAR_GOALS and peer.record.goals:
-        reasons.append(f"has similar goals: {snippet(goals_text(peer))}")
+        reasons.append(f"has similar goals: {snippet(peer_texts[1])}")
     if mine.production_system and mine.production_system == theirs.production_system:
         system = peer.record.production_system or mine.production_system
         segments = sorted(mine.segments & theirs.segments)

@@ -18,14 +18,16 @@ Reasons in plain words are written only for the final top k.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from analysis.matching.neighbours import PartnerOverlap, center_languages, top_neighbours
+from analysis.matching.features import Features
+from analysis.matching.neighbours import center_languages, top_neighbours
 from analysis.matching.reasons import Peer, reasons_for
-from analysis.matching.text import Attributes, attributes_of, language_of
+from analysis.matching.text import Attributes, attributes_of, goals_text, issue_text, language_of
 from analysis.matching.vectors import VectorSet
 from analysis.profiles import Profile
 
@@ -67,7 +69,7 @@ def peers(
     target = next((i for i, p in enumerate(profiles) if p.key == target_key), None)
     if target is None:
         raise KeyError(f"no initiative with key {target_key!r}")
-    ranking = _Ranking(profiles, vectors, listed_only, penalties or {}, weights)
+    ranking = _Ranking(profiles, vectors, listed_only, penalties or {}, weights, [target])
     return ranking.peers_of(target, k)
 
 
@@ -81,7 +83,7 @@ def all_peers(
     weights: Weights = DEFAULT_WEIGHTS,
 ) -> dict[str, list[Peer]]:
     """Peers of every initiative, keyed by profile key (blockwise; memory grows linearly)."""
-    ranking = _Ranking(profiles, vectors, listed_only, penalties or {}, weights)
+    ranking = _Ranking(profiles, vectors, listed_only, penalties or {}, weights, None)
     return {profile.key: ranking.peers_of(i, k) for i, profile in enumerate(profiles)}
 
 
@@ -93,7 +95,9 @@ class _Ranking:
         listed_only: bool,
         penalties: Mapping[str, float],
         weights: Weights,
+        targets: Sequence[int] | None,
     ) -> None:
+        """Neighbours are searched for `targets` only (all initiatives when None)."""
         self.profiles = profiles
         self.weights = weights
         self.penalty = np.ones(len(profiles), dtype=np.float32)
@@ -109,60 +113,66 @@ class _Ranking:
         norms = np.linalg.norm(mixed, axis=1, keepdims=True)
         self.matrix = np.asarray(mixed / np.clip(norms, 1e-12, None), dtype=np.float32)
         self.all_attributes = [attributes_of(p) for p in profiles]
-        self.partners = PartnerOverlap([frozenset(a.partners) for a in self.all_attributes])
+        self._texts: dict[int, tuple[str, str]] = {}
         allowed = [i for i, p in enumerate(profiles) if p.listed or not listed_only]
         self.candidates = np.asarray(allowed, dtype=np.int64)
         self.pool = min(weights.pool, len(allowed))
-        self.neighbours, self.sims = top_neighbours(self.matrix, self.candidates, self.pool)
+        queries = np.arange(len(profiles)) if targets is None else np.asarray(targets, np.int64)
+        self.row_of = {int(r): n for n, r in enumerate(queries)}
+        self.neighbours, self.sims = top_neighbours(
+            self.matrix, queries, self.candidates, self.pool
+        )
+        self.scores = self._score(queries, Features(self.all_attributes))
+
+    def _score(self, queries: np.ndarray, features: Features) -> np.ndarray:
+        """Each candidate's final score (-inf: never show): meaning, partners, gated bonuses."""
+        w, cands, sims = self.weights, self.neighbours, self.sims.astype(np.float64)
+        if cands.size == 0:
+            return np.zeros(cands.shape)
+        gate = np.clip((sims - w.gate_low) / (w.gate_high - w.gate_low), 0.0, 1.0)
+        bonus = features.bonus(
+            queries, cands, (w.production_system, w.segment, w.need_offer, w.region)
+        )
+        partners = w.partners * features.partner_cosine(queries, cands)
+        penalty = self.penalty[cands]
+        scores = np.maximum(0.0, sims + partners + gate * bonus) * penalty
+        hidden = ~np.isfinite(sims) | (cands == queries[:, None]) | (penalty == 0.0)
+        scores[hidden] = -np.inf
+        return scores
 
     def attributes(self, i: int) -> Attributes:
         return self.all_attributes[i]
 
+    def texts(self, j: int) -> tuple[str, str]:
+        """A peer's issue and goals texts, built once however often it is somebody's peer."""
+        if j not in self._texts:
+            self._texts[j] = (issue_text(self.profiles[j]), goals_text(self.profiles[j]))
+        return self._texts[j]
+
     def peers_of(self, i: int, k: int) -> list[Peer]:
         if k <= 0 or self.pool == 0:
             return []
-        w = self.weights
-        scored: list[tuple[float, float, int]] = []
-        for j, sim in zip(self.neighbours[i].tolist(), self.sims[i].tolist(), strict=True):
-            if j == i or not np.isfinite(sim) or self.penalty[j] == 0.0:
-                continue
-            gate = min(1.0, max(0.0, (sim - w.gate_low) / (w.gate_high - w.gate_low)))
-            bonus = gate * self._attribute_bonus(i, j)
-            partners = w.partners * self.partners.cosine(i, j)
-            score = max(0.0, sim + partners + bonus) * float(self.penalty[j])
-            scored.append((score, sim, j))
-        scored.sort(key=lambda item: (-item[0], self.profiles[item[2]].key))
-        return [
-            Peer(
-                key=self.profiles[j].key,
-                name=self.profiles[j].name,
-                score=_display(score),
-                reasons=reasons_for(
-                    self.profiles[i],
-                    self.profiles[j],
-                    self.attributes(i),
-                    self.attributes(j),
-                    issue_similarity=float(self.issue[i] @ self.issue[j]),
-                    goals_similarity=float(self.goals[i] @ self.goals[j]),
-                ),
+        row = self.row_of[i]
+        scores = self.scores[row]
+        found: list[Peer] = []
+        top = np.argsort(-scores, kind="stable")[:k]
+        for c, score in zip(top.tolist(), scores[top].tolist(), strict=True):
+            if score == -math.inf:
+                break  # hidden candidates sort last
+            j = int(self.neighbours[row, c])
+            reasons = reasons_for(
+                self.profiles[i],
+                self.profiles[j],
+                self.attributes(i),
+                self.attributes(j),
+                peer_texts=self.texts(j),
+                issue_similarity=float(self.issue[i] @ self.issue[j]),
+                goals_similarity=float(self.goals[i] @ self.goals[j]),
             )
-            for score, _sim, j in scored[:k]
-        ]
-
-    def _attribute_bonus(self, i: int, j: int) -> float:
-        a, b, w = self.attributes(i), self.attributes(j), self.weights
-        bonus = 0.0
-        if a.production_system and a.production_system == b.production_system:
-            bonus += w.production_system
-            if a.segments & b.segments:
-                bonus += w.segment
-        if (a.needs & b.offers) or (a.offers & b.needs):
-            bonus += w.need_offer
-        if (a.town and a.town == b.town) or (
-            a.wider_region and a.wider_region in (b.town, b.wider_region)
-        ):
-            bonus += w.region
-        return bonus
+            found.append(
+                Peer(self.profiles[j].key, self.profiles[j].name, _display(score), reasons)
+            )
+        return found
 
 
 def _display(score: float) -> float:

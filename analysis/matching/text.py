@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from analysis.profiles import Profile
 from knowledge.lexical import fold
@@ -22,6 +23,7 @@ _CONTACT = re.compile(
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s")
 
 
+@lru_cache(maxsize=1 << 16)
 def fold_name(name: str) -> str:
     """Case, accents and punctuation folded: "City-Council" -> "city council"."""
     return " ".join(_PUNCT.sub(" ", fold(name)).split())
@@ -53,6 +55,7 @@ def content_hash(model_id: str, profile: Profile) -> str:
     return hashlib.sha256(joined.encode()).hexdigest()[:40]
 
 
+@lru_cache(maxsize=1 << 15)
 def snippet(text: str, limit: int = 70) -> str:
     """The first sentence of `text`, shortened at a word, with contact details removed."""
     cleaned = " ".join(_CONTACT.sub(" ", text).split())
@@ -110,7 +113,7 @@ _ENGLISH = frozenset({
     "the", "of", "and", "to", "in", "for", "with", "on", "a", "an", "our", "we", "is", "are",
     "by", "from", "their", "every", "that", "who",
 })  # fmt: skip
-_WORD = re.compile(r"[a-zñ]+")
+_WORD = re.compile(r"[a-zñáéíóúü]+")
 
 
 def language_of(profile: Profile) -> str:
@@ -120,7 +123,7 @@ def language_of(profile: Profile) -> str:
     so a cheap guess over issue and goals is enough; ties go to English.
     """
     raw = f"{profile.record.issue} {' '.join(profile.record.goals)}".lower()
-    words = _WORD.findall(fold(raw))
+    words = _WORD.findall(raw)  # the function words counted carry no accents: no folding
     spanish = sum(word in _SPANISH for word in words) + 2 * sum(ch in "ñ¿¡áéíóú" for ch in raw)
     english = sum(word in _ENGLISH for word in words)
     return "es" if spanish > english else "en"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from analysis.matching import VectorSet, all_peers
+from analysis.matching import VectorSet, all_peers, peers
 from analysis.matching.evaluate import evaluate, label_of
 from analysis.matching.text import language_of
 from analysis.profiles import Profile
@@ -43,3 +43,12 @@ def test_consent_holds_on_the_whole_set(
     shown = all_peers(labelled, k=5, vectors=labelled_vectors)
     assert all(len(top) == 5 for top in shown.values())
     assert not {p.key for top in shown.values() for p in top} & unlisted
+
+
+def test_one_initiative_gets_the_same_peers_as_in_the_full_run(
+    labelled: list[Profile], labelled_vectors: VectorSet
+) -> None:
+    every = all_peers(labelled, k=5, vectors=labelled_vectors)
+    for profile in labelled[::9]:
+        alone = peers(labelled, profile.key, k=5, vectors=labelled_vectors)
+        assert alone == every[profile.key]
