@@ -114,6 +114,7 @@ _ENGLISH = frozenset({
     "by", "from", "their", "every", "that", "who",
 })  # fmt: skip
 _WORD = re.compile(r"[a-zñáéíóúü]+")
+_SPANISH_LETTERS = re.compile("[ñ¿¡áéíóú]")
 
 
 def language_of(profile: Profile) -> str:
@@ -124,6 +125,6 @@ def language_of(profile: Profile) -> str:
     """
     raw = f"{profile.record.issue} {' '.join(profile.record.goals)}".lower()
     words = _WORD.findall(raw)  # the function words counted carry no accents: no folding
-    spanish = sum(word in _SPANISH for word in words) + 2 * sum(ch in "ñ¿¡áéíóú" for ch in raw)
+    spanish = sum(word in _SPANISH for word in words) + 2 * len(_SPANISH_LETTERS.findall(raw))
     english = sum(word in _ENGLISH for word in words)
     return "es" if spanish > english else "en"

@@ -22,7 +22,7 @@ from langchain_core.embeddings import Embeddings
 
 from analysis.matching.text import goals_text, issue_text, text_hash
 from analysis.profiles import Profile
-from knowledge.chroma import COLLECTION_CONFIGURATION, open_client
+from knowledge.chroma import COLLECTION_CONFIGURATION, close_client, open_client
 from knowledge.config import KnowledgeConfig
 from knowledge.embeddings import load_embeddings, model_id_for
 
@@ -56,13 +56,6 @@ class VectorSet:
         if missing:
             raise KeyError(f"no vectors for {len(missing)} initiative(s), e.g. {missing[0]!r}")
         return np.fromiter((self.index[key] for key in keys), dtype=np.int64, count=len(keys))
-
-    def combined(self, keys: Sequence[str], issue_weight: float) -> np.ndarray:
-        """One unit vector per initiative: issue meaning weighted first, goals refining it."""
-        rows = self.rows(keys)
-        mixed = issue_weight * self.issue[rows] + (1.0 - issue_weight) * self.goals[rows]
-        norms = np.linalg.norm(mixed, axis=1, keepdims=True)
-        return np.asarray(mixed / np.clip(norms, 1e-12, None), dtype=np.float32)
 
 
 def vector_set(
@@ -101,11 +94,16 @@ def initiative_collection(client: ClientAPI, model_id: str, name: str = COLLECTI
 def open_initiative_vectors(config: KnowledgeConfig) -> tuple[ClientAPI, InitiativeVectors]:
     """Client and adapter from a `KnowledgeConfig`; close with `knowledge.chroma.close_client`."""
     client = open_client(config)
-    embeddings = load_embeddings(
-        config.embeddings, model_path=config.model_path, tokenizer_path=config.tokenizer_path
-    )
-    model_id = model_id_for(config.embeddings)
-    return client, InitiativeVectors(initiative_collection(client, model_id), embeddings, model_id)
+    try:
+        embeddings = load_embeddings(
+            config.embeddings, model_path=config.model_path, tokenizer_path=config.tokenizer_path
+        )
+        model_id = model_id_for(config.embeddings)
+        collection = initiative_collection(client, model_id)
+    except Exception:
+        close_client(client)  # a held directory would block the next process
+        raise
+    return client, InitiativeVectors(collection, embeddings, model_id)
 
 
 class InitiativeVectors:
