@@ -22,12 +22,17 @@ import numpy as np
 from sqlalchemy import Engine
 from sqlmodel import select
 
-from analysis.cluster_store import load_assignment, save_assignment
-from analysis.clusters import Cluster, ClusterAssignment, assign_clusters
-from analysis.graph import build_graph
+from analysis.clusters import (
+    Cluster,
+    ClusterAssignment,
+    assign_clusters,
+    load_assignment,
+    save_assignment,
+)
 from analysis.matching import DEFAULT_WEIGHTS, InitiativeVectors, Peer, VectorSet, peers
 from analysis.matching.neighbours import center_languages
 from analysis.matching.text import issue_text, language_of
+from analysis.network import build_graph
 from analysis.profiles import Profile, load_profiles
 from intake.storage import session_scope
 from intake.storage.tables import Leader

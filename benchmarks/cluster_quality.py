@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # runnable as a plain script from a checkout
     sys.path.insert(0, str(ROOT))
 
-from analysis.clusters import ClusterSettings, assign_clusters  # noqa: E402
+from analysis.clusters.assign import ClusterSettings, assign_clusters  # noqa: E402
 from benchmarks.cluster_texts import ISSUE_TEXTS  # noqa: E402
 from knowledge.embeddings import MiniLMEmbeddings  # noqa: E402
 

@@ -7,7 +7,6 @@ from dataclasses import fields
 
 import networkx as nx
 
-from analysis.graph import build_graph
 from analysis.metrics import awareness, diversity, production, stewardship, structure
 from analysis.metrics.confidence import data_confidence
 from analysis.metrics.context import ClusterView
@@ -15,6 +14,7 @@ from analysis.metrics.exchange import needs_offers_match
 from analysis.metrics.result import Metric, SystemMetrics
 from analysis.metrics.stage import estimate_stage
 from analysis.metrics.tasks import task_coverage
+from analysis.network import build_graph
 from analysis.profiles import Profile
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import networkx as nx
 
-from analysis.graph import DEFAULT_SECTOR, normalise_sector
+from analysis.network.graph import DEFAULT_SECTOR, normalise_sector
 from analysis.profiles import Profile
 
 SECTORS: tuple[str, ...] = (

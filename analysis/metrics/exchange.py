@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from analysis.graph import normalise_sector
 from analysis.metrics.context import ClusterView
 from analysis.metrics.result import Metric, measure
+from analysis.network.graph import normalise_sector
 
 MIN_NEEDS = 3
 _NOT_A_NEED = frozenset({"none", "other"})

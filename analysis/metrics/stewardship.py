@@ -14,10 +14,10 @@ from collections import Counter
 
 import networkx as nx
 
-from analysis.graph import mentioned_id
 from analysis.metrics.context import ClusterView
 from analysis.metrics.result import Metric, measure
-from analysis.names import NameIndex
+from analysis.network.graph import mentioned_id
+from analysis.network.names import NameIndex
 
 MIN_INITIATIVES = 5
 """A "top decile" of fewer than five initiatives is just the busiest one."""

@@ -30,7 +30,7 @@ from analysis.clusters import Cluster
 from analysis.maps import NotEnoughData, render_map
 from analysis.matching import all_peers, find_profile, open_initiative_vectors, peer_json, peers
 from analysis.metrics import analyze_cluster, render_text
-from analysis.network_export import kumu_json, write_graphml
+from analysis.network import kumu_json, write_graphml
 from bot.commands.database import open_database
 from bot.services import CLUSTERS
 from knowledge.chroma import close_client

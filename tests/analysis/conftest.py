@@ -80,7 +80,7 @@ def demo_rows() -> list[dict[str, Any]]:
 
 @pytest.fixture(scope="session")
 def demo_vectors(demo_rows: list[dict[str, Any]], model: MiniLMEmbeddings) -> np.ndarray:
-    """Issue statement plus half-weighted goals, like the matching helper combines them."""
+    """Issue statement plus half-weighted goals, close to how matching mixes them."""
     rows = []
     for row in demo_rows:
         issue = np.array(model.embed_query(f"{row['issue']}. {row.get('issue_detail', '')}"))

@@ -1,7 +1,7 @@
-"""Small graphs built by hand in the shared graph contract (docs: /work/notes, analysis/graph.py).
+"""Small graphs built by hand in the shared graph contract (docs/architecture.md).
 
-The graph helper's `build_graph` is written in parallel; these tests must not depend on it, so
-they build the same shape directly.
+Map and export tests build the contract's shape directly rather than through `build_graph`, so
+a change in how profiles become a graph cannot hide a drawing or export bug (or the reverse).
 """
 
 from __future__ import annotations

@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from analysis.cluster_store import load_assignment, save_assignment
-from analysis.clusters import Cluster, ClusterAssignment, assign_clusters
+from analysis.clusters.assign import Cluster, ClusterAssignment, assign_clusters
+from analysis.clusters.store import load_assignment, save_assignment
 
 
 def test_missing_file_is_an_empty_previous_run(tmp_path: Path) -> None:

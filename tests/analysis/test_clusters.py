@@ -7,9 +7,9 @@ import random
 import numpy as np
 import pytest
 
-from analysis.cluster_ids import match_ids
-from analysis.cluster_names import content_words, name_clusters
-from analysis.clusters import ClusterAssignment, assign_clusters
+from analysis.clusters.assign import ClusterAssignment, assign_clusters
+from analysis.clusters.ids import match_ids
+from analysis.clusters.naming import content_words, name_clusters
 
 DIM = 8
 TOPICS = {

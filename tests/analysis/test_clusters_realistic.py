@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from analysis.clusters import assign_clusters
+from analysis.clusters.assign import assign_clusters
 
 
 def _texts(rows: list[dict[str, Any]]) -> list[str]:

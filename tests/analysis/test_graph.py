@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from analysis.graph import build_graph
+from analysis.network.graph import build_graph
 from analysis.profiles import Profile
 from tests.analysis.factory import profile
 

@@ -11,8 +11,7 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from analysis.map_layout import LABEL_BOX, PS_ROWS, layout
-from analysis.maps import (
+from analysis.maps.drawing import (
     BRIDGE_COLOUR,
     PS_COLOUR,
     SECTOR_COLOURS,
@@ -22,6 +21,7 @@ from analysis.maps import (
     render_map,
     short_label,
 )
+from analysis.maps.layout import LABEL_BOX, PS_ROWS, layout
 from tests.analysis.graphs import initiative, other, small_system, tie
 
 

@@ -6,8 +6,8 @@ import json
 from dataclasses import fields
 from importlib.resources import files
 
-from analysis.graph import build_graph
 from analysis.metrics import SystemMetrics, analyze_cluster, render_text
+from analysis.network.graph import build_graph
 from analysis.profiles import Profile
 from intake.records import InitiativeRecord
 from tests.analysis.factory import profile

@@ -16,10 +16,10 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
-from analysis.graph import build_graph
 from analysis.metrics import SystemMetrics, analyze_cluster
 from analysis.metrics.context import ClusterView
 from analysis.metrics.structure import freeman_degree_centralization
+from analysis.network.graph import build_graph
 from analysis.profiles import Profile
 from tests.analysis.factory import profile
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.names import MATCH_THRESHOLD, NameIndex, fold, similarity
+from analysis.network.names import MATCH_THRESHOLD, NameIndex, fold, similarity
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from analysis.network_export import (
+from analysis.network.export import (
     graphml_safe,
     kumu_json,
     kumu_labels,

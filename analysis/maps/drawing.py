@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from analysis.atomic import atomic_path
-from analysis.map_layout import PS_ROWS, SCS_BAND, Position, layout
+from analysis.maps.layout import PS_ROWS, SCS_BAND, Position, layout
 from intake.records import TASKS
 
 ColourBy = Literal["sector", "task"]

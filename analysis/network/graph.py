@@ -24,7 +24,7 @@ from typing import Any
 
 import networkx as nx
 
-from analysis.names import NameIndex, fold
+from analysis.network.names import NameIndex, fold
 from analysis.profiles import Profile
 
 DEFAULT_SECTOR = "civil_society"
@@ -150,7 +150,7 @@ def build_graph(
     """Every profile as an initiative node, with the ties its record names.
 
     Partner, stakeholder and known-initiative names are matched to known initiatives
-    (`analysis.names`); unmatched ones become "mentioned" nodes `m:<folded name>`.
+    (`analysis.network.names`); unmatched ones become "mentioned" nodes `m:<folded name>`.
     Production-system actors become "ps_actor" nodes `ps:<folded name>`.
     """
     builder = _Builder(profiles, cluster_of or {})

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analysis.atomic import write_text_atomic
-from analysis.clusters import ClusterAssignment
+from analysis.clusters.assign import ClusterAssignment
 
 FORMAT_VERSION = 1
 

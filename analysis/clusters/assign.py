@@ -1,9 +1,9 @@
 """Issue clusters: the groups of initiatives that form one issue's change system.
 
-Input is one L2-normalised issue vector per initiative (another helper embeds issue and goals
-with the offline MiniLM model). Method, chosen by measurement (docs/clusters.md): a k-nearest-
-neighbour similarity graph (each initiative linked to its k most similar others above a floor)
-split by seeded Louvain. On the demo records Louvain recovered the three issues exactly for every
+Input is one L2-normalised meaning vector per initiative (`analysis.changesystems` mixes issue
+and goals as matching does). Method, chosen by measurement (docs/clusters-maps-exports.md):
+a k-nearest-neighbour similarity graph (each initiative linked to its k most similar others
+above a floor) split by seeded Louvain. On the demo records Louvain recovered the three issues exactly for every
 setting tried, while a thresholded average-linkage clustering swung between 2 and 4 groups with
 its threshold; the kNN graph also keeps memory linear in the number of initiatives.
 
@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 import networkx as nx
 import numpy as np
 
-from analysis.cluster_ids import match_ids
-from analysis.cluster_names import name_clusters
+from analysis.clusters.ids import match_ids
+from analysis.clusters.naming import name_clusters
 
 _BLOCK = 1024
 
