@@ -3,9 +3,9 @@
 Input is one L2-normalised meaning vector per initiative (`analysis.changesystems` mixes issue
 and goals as matching does). Method, chosen by measurement (docs/clusters-maps-exports.md):
 a k-nearest-neighbour similarity graph (each initiative linked to its k most similar others
-above a floor) split by seeded Louvain. On the demo records Louvain recovered the three issues exactly for every
-setting tried, while a thresholded average-linkage clustering swung between 2 and 4 groups with
-its threshold; the kNN graph also keeps memory linear in the number of initiatives.
+above a floor) split by seeded Louvain. On the demo records Louvain recovered the three issues
+exactly for every setting tried, while a thresholded average-linkage clustering swung between 2
+and 4 groups with its threshold; the kNN graph also keeps memory linear in the initiatives.
 
 Everything here is pure and deterministic: inputs are sorted by key first, so the same data in
 any order gives the same clusters, names and ids.
