@@ -31,7 +31,7 @@ from analysis.clusters import (
 )
 from analysis.matching import DEFAULT_WEIGHTS, InitiativeVectors, Peer, VectorSet, peers
 from analysis.matching.neighbours import center_languages
-from analysis.matching.text import issue_text, language_of
+from analysis.matching.text import language_of
 from analysis.network import build_graph
 from analysis.profiles import Profile, load_profiles
 from intake.storage import session_scope
@@ -94,7 +94,7 @@ def cluster_profiles(
     assignment = assign_clusters(
         [p.key for p in profiles],
         meaning_matrix(profiles, vectors),
-        [issue_text(p) for p in profiles],
+        [p.record.issue for p in profiles],  # names from the leaders' own short words
         previous=stored.previous if stored else None,
         issued=stored.issued if stored else (),
     )
