@@ -25,17 +25,13 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import Engine
-from sqlmodel import col, select
 
+from analysis.profiles import iter_profiles
 from intake.records import FIELD_NAMES, InitiativeRecord, to_cells
-from intake.storage import session_scope
-from intake.storage.rows import read_records
-from intake.storage.tables import Initiative
 
 ExportFormat = Literal["jsonl", "csv", "xlsx"]
 FORMATS: tuple[ExportFormat, ...] = ("jsonl", "csv", "xlsx")
 SHEET_TITLE = "initiatives"
-_CHUNK = 500
 
 
 def export(engine: Engine, fmt: ExportFormat, out_path: Path | str | IO[str]) -> int:
@@ -68,21 +64,8 @@ def export(engine: Engine, fmt: ExportFormat, out_path: Path | str | IO[str]) ->
 
 
 def iter_records(engine: Engine) -> Iterator[InitiativeRecord]:
-    """All initiatives in id order, a chunk at a time."""
-    last_id = 0
-    while True:
-        with session_scope(engine) as session:
-            chunk = session.exec(
-                select(Initiative)
-                .where(col(Initiative.id) > last_id)
-                .order_by(col(Initiative.id))
-                .limit(_CHUNK)
-            ).all()
-            records = read_records(session=session, initiatives=chunk)
-        if not chunk:
-            return
-        yield from records
-        last_id = chunk[-1].id or last_id
+    """All initiatives in id order, a chunk at a time (memory stays flat)."""
+    return (profile.record for profile in iter_profiles(engine))
 
 
 def _write_text(engine: Engine, fmt: ExportFormat, stream: IO[str]) -> int:

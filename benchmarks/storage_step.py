@@ -45,7 +45,7 @@ from intake.storage import (  # noqa: E402
     create_db_engine,
     upgrade_database,
 )
-from tests.storage.scripted import PACKAGED_SCRIPT, run_script  # noqa: E402
+from tests.intake.storage.scripted import PACKAGED_SCRIPT, run_script  # noqa: E402
 
 
 def percentile(values: list[float], fraction: float) -> float:

@@ -151,7 +151,7 @@ def helix_application(base_url: str, token: str, data_dir: Path) -> tuple[Any, A
 
 async def run_bot(users: int, echo: bool) -> dict[str, Any]:
     """Run one bot against a fresh driver process; return its figures."""
-    from tests.telegram.bot_helpers import serving
+    from tests.bot.telegram.harness import serving
     from tests.telegram_emulator import DEFAULT_TOKEN
 
     env = {**os.environ, "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"}

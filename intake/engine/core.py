@@ -156,7 +156,8 @@ def _restart(state: InterviewState) -> Outcome:
 def _while_paused(definition: FormDefinition, state: InterviewState, event: Event) -> Outcome:
     if isinstance(event, Start):
         previous = state.pending.get("paused_from")
-        status = previous if previous in {"in_progress", "review"} else "in_progress"
+        # A stored state may hold anything here (hand-edited, older versions): compare as text.
+        status = previous if previous in ("in_progress", "review") else "in_progress"
         resumed = state.model_copy(
             update={
                 "status": status,

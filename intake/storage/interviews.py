@@ -24,7 +24,7 @@ import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Engine, delete, or_
+from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -33,23 +33,15 @@ from intake.engine.events import Event
 from intake.engine.prompt import Prompt
 from intake.engine.state import InterviewState
 from intake.form.definition import FormDefinition
+from intake.storage.answer_log import changed_answer
 from intake.storage.db import session_scope
+from intake.storage.leaders import erase, find_leader, leader_row, personal_data
 from intake.storage.projection import project_submission
-from intake.storage.rows import read_records
-from intake.storage.tables import (
-    CHILD_TABLES,
-    AnswerLog,
-    Initiative,
-    Interview,
-    Leader,
-    Submission,
-    utcnow,
-)
+from intake.storage.tables import AnswerLog, Interview, Submission, utcnow
 
 log = logging.getLogger(__name__)
 _T = TypeVar("_T")
 _ATTEMPTS = 3
-_MISSING = object()
 
 
 class InterviewStore:
@@ -65,7 +57,7 @@ class InterviewStore:
         """The user's interview, started if new; the bool says whether one was resumed."""
 
         def work(session: Session) -> tuple[InterviewState, bool]:
-            leader = _leader(session, user_key, language=language, display_name=display_name)
+            leader = leader_row(session, user_key, language=language, display_name=display_name)
             leader.active = True
             row = _active(session, user_key)
             if row is None:
@@ -94,7 +86,7 @@ class InterviewStore:
         def work(session: Session) -> tuple[InterviewState, Prompt]:
             row = _active(session, user_key)
             if row is None:
-                _leader(session, user_key, language="en", display_name=None)
+                leader_row(session, user_key, language="en", display_name=None)
                 row = self._create(session, user_key, "en")
             assert row.id is not None
             before = self._state(row)
@@ -131,7 +123,7 @@ class InterviewStore:
                 answers=state.answers,
             )
         )
-        leader = _leader(session, row.user_key, language=state.language, display_name=None)
+        leader = leader_row(session, row.user_key, language=state.language, display_name=None)
         project_submission(
             session=session,
             interview=row,
@@ -143,62 +135,17 @@ class InterviewStore:
     def personal_data(self, user_key: str) -> dict[str, Any]:
         """Everything stored about this user, JSON-able (for /mydata)."""
         with session_scope(self.engine) as session:
-            leader = _find_leader(session, user_key)
-            interviews = session.exec(
-                select(Interview).where(Interview.user_key == user_key).order_by(col(Interview.id))
-            ).all()
-            initiatives = _initiatives(
-                session, leader, [i.id for i in interviews if i.id is not None]
-            )
-            records = read_records(session=session, initiatives=initiatives)
-            return {
-                "user_key": user_key,
-                "leader": _plain(leader.model_dump(exclude={"id"})) if leader else None,
-                "interviews": [_interview_data(session, row) for row in interviews],
-                "initiatives": [
-                    {
-                        "source": initiative.source,
-                        "revision": initiative.revision,
-                        "created_at": initiative.created_at.isoformat(),
-                        "updated_at": initiative.updated_at.isoformat(),
-                        "record": record.to_json(),
-                    }
-                    for initiative, record in zip(initiatives, records, strict=True)
-                ],
-            }
+            return personal_data(session, user_key)
 
     def erase(self, user_key: str) -> dict[str, int]:
         """Delete everything personal about this user; returns deleted rows per table."""
-
-        def work(session: Session) -> dict[str, int]:
-            leader = _find_leader(session, user_key)
-            found = session.exec(select(Interview.id).where(Interview.user_key == user_key))
-            interview_ids = [i for i in found.all() if i is not None]
-            initiative_ids = [i.id for i in _initiatives(session, leader, interview_ids)]
-            counts: dict[str, int] = {}
-
-            def drop(table: Any, column: Any, ids: list[Any]) -> None:
-                result = (
-                    session.execute(delete(table).where(col(column).in_(ids))) if ids else None
-                )
-                counts[table.__tablename__] = result.rowcount if result is not None else 0  # type: ignore[attr-defined]
-
-            for table in CHILD_TABLES:
-                drop(table, table.initiative_id, initiative_ids)  # type: ignore[attr-defined]
-            drop(Initiative, Initiative.id, initiative_ids)
-            drop(AnswerLog, AnswerLog.interview_id, interview_ids)
-            drop(Submission, Submission.interview_id, interview_ids)
-            drop(Interview, Interview.id, interview_ids)
-            drop(Leader, Leader.id, [leader.id] if leader else [])
-            return counts
-
-        return _retrying(self.engine, work)
+        return _retrying(self.engine, lambda session: erase(session, user_key))
 
     def mark_inactive(self, user_key: str) -> None:
         """The user blocked the bot: stop digests until they come back (`open` reactivates)."""
 
         def work(session: Session) -> None:
-            leader = _find_leader(session, user_key)
+            leader = find_leader(session, user_key)
             if leader is not None:
                 leader.active = False
                 session.add(leader)
@@ -245,115 +192,3 @@ def _active(session: Session, user_key: str, *, lock: bool = True) -> Interview 
     if lock:
         query = query.with_for_update()
     return session.exec(query).first()
-
-
-def telegram_id_of(user_key: str) -> int | None:
-    """`tg:123` -> 123; other surfaces (`term:name`) have no Telegram id."""
-    prefix, _, rest = user_key.partition(":")
-    return int(rest) if prefix == "tg" and rest.lstrip("-").isdigit() else None
-
-
-def _find_leader(session: Session, user_key: str) -> Leader | None:
-    """By user key, else an imported leader with the same Telegram id."""
-    leader = session.exec(select(Leader).where(Leader.user_key == user_key)).first()
-    telegram_id = telegram_id_of(user_key)
-    if leader is None and telegram_id is not None:
-        leader = session.exec(select(Leader).where(Leader.telegram_id == telegram_id)).first()
-    return leader
-
-
-def _leader(
-    session: Session, user_key: str, *, language: str = "en", display_name: str | None = None
-) -> Leader:
-    """The user's leader row, created on first contact; an imported one is adopted."""
-    leader = _find_leader(session, user_key)
-    if leader is None:
-        leader = Leader(
-            user_key=user_key,
-            telegram_id=telegram_id_of(user_key),
-            name=display_name,
-            language=language,
-        )
-    else:
-        leader.user_key = user_key
-        if display_name and not leader.name:
-            leader.name = display_name
-    session.add(leader)
-    session.flush()
-    return leader
-
-
-def _initiatives(
-    session: Session, leader: Leader | None, interview_ids: list[int]
-) -> list[Initiative]:
-    conditions: list[ColumnElement[bool]] = []
-    if interview_ids:
-        conditions.append(col(Initiative.interview_id).in_(interview_ids))
-    if leader is not None:
-        conditions.append(col(Initiative.leader_id) == leader.id)
-    if not conditions:
-        return []
-    query = select(Initiative).where(or_(*conditions)).order_by(col(Initiative.id))
-    return list(session.exec(query).all())
-
-
-def _interview_data(session: Session, row: Interview) -> dict[str, Any]:
-    logs = session.exec(
-        select(AnswerLog).where(AnswerLog.interview_id == row.id).order_by(col(AnswerLog.seq))
-    ).all()
-    submissions = session.exec(
-        select(Submission)
-        .where(Submission.interview_id == row.id)
-        .order_by(col(Submission.revision))
-    ).all()
-    data = _plain(row.model_dump(exclude={"id", "event_count"}))
-    data["answer_log"] = [_plain(r.model_dump(exclude={"id", "interview_id"})) for r in logs]
-    data["submissions"] = [
-        _plain(s.model_dump(exclude={"id", "interview_id"})) for s in submissions
-    ]
-    return data
-
-
-def _plain(data: dict[str, Any]) -> dict[str, Any]:
-    return {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in data.items()}
-
-
-def changed_answer(before: dict[str, Any], after: dict[str, Any]) -> tuple[str | None, Any]:
-    """The path an event answered and its new value (None: removed) for the answer log.
-
-    One question changed: its path, narrowed to `group[i]` or `group[i].inner` inside a repeat.
-    Several changed at once (Restart, an edit that hides follow-ups): path None and the value
-    maps each changed question to its new value. Nothing changed: (None, None).
-    """
-    keys = sorted(
-        key
-        for key in before.keys() | after.keys()
-        if before.get(key, _MISSING) != after.get(key, _MISSING)
-    )
-    if not keys:
-        return None, None
-    if len(keys) > 1:
-        return None, {key: after.get(key) for key in keys}
-    key = keys[0]
-    old: Any = before.get(key)
-    new: Any = after.get(key)
-    if old is None and _is_items(new):
-        old = []  # the first item of a repeat group
-    if not (_is_items(old) and _is_items(new)):
-        return key, new
-    if len(new) == len(old) + 1 and new[: len(old)] == old:
-        return f"{key}[{len(old)}]", new[-1]
-    changed = [i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b]
-    if len(old) != len(new) or len(changed) != 1:
-        return key, new
-    index = changed[0]
-    inner = [
-        k for k in old[index].keys() | new[index].keys() if old[index].get(k) != new[index].get(k)
-    ]
-    if len(inner) == 1:
-        return f"{key}[{index}].{inner[0]}", new[index].get(inner[0])
-    return f"{key}[{index}]", new[index]
-
-
-def _is_items(value: Any) -> bool:
-    return isinstance(value, list) and all(isinstance(item, dict) for item in value)

@@ -8,7 +8,8 @@ Two families live here:
   network analysis can query: `leader`, `initiative` and its child rows.
 
 The schema is created by the Alembic migrations in `intake/storage/migrations`, never by
-`create_all`; `tests/storage` checks that the migrations and these models agree on both databases.
+`create_all`; `tests/intake/storage` checks that the migrations and these models agree on both
+databases.
 Timestamps are UTC and timezone-aware on every backend (`UTCDateTime`); JSON columns use
 PostgreSQL's JSONB and SQLite's JSON text through one portable type (`JSONValue`).
 """

@@ -40,7 +40,6 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 FIXTURE_DOCS = FIXTURES / "docs"
 FIXTURE_QUESTIONS = FIXTURES / "questions.yaml"
 FIXTURE_OFFTOPIC = FIXTURES / "offtopic.yaml"
-LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 
 
 class CountingEmbeddings(Embeddings):
@@ -58,27 +57,6 @@ class CountingEmbeddings(Embeddings):
     def embed_query(self, text: str) -> list[float]:
         self.queries.append(text)
         return self.inner.embed_query(text)
-
-
-class NetworkBlocked(OSError):
-    """Raised when knowledge code tries to leave the machine."""
-
-
-@pytest.fixture(scope="session", autouse=True)
-def no_network() -> Iterator[None]:
-    """Fail any connection that is not loopback: the knowledge stack must run offline
-    (no model download, no Chroma telemetry, no tokenizer fetch)."""
-    original = socket.socket.connect
-
-    def guarded(sock: socket.socket, address: Any) -> Any:
-        host = address[0] if isinstance(address, tuple) else str(address)
-        if sock.family in (socket.AF_INET, socket.AF_INET6) and host not in LOOPBACK:
-            raise NetworkBlocked(f"network access to {address!r} during knowledge tests")
-        return original(sock, address)
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(socket.socket, "connect", guarded)
-        yield
 
 
 @pytest.fixture(scope="session")

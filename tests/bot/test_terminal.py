@@ -1,0 +1,199 @@
+"""The terminal chat, scripted: a full interview, resume across runs, commands and bad input.
+
+Runs the real engine and the real store on a SQLite file; input is fed line by line and the
+rendered output is read back as text, the way a person at a terminal would see it.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from sqlmodel import Session, select
+
+from bot.services import Services, open_services, seed_demo_data
+from bot.settings import Settings
+from bot.terminal import TerminalChat
+from intake.engine.prompt import Prompt
+from intake.storage.tables import Initiative, Submission
+from knowledge.base import KnowledgeBase
+from knowledge.config import KnowledgeConfig
+
+KNOWLEDGE_FIXTURES = Path(__file__).resolve().parents[1] / "knowledge" / "fixtures" / "docs"
+
+
+@pytest.fixture
+def services(tmp_path: Path) -> Iterator[Services]:
+    settings = Settings(_env_file=None, HELIX_DATA_DIR=tmp_path, HELIX_DEMO_DATA=False)  # type: ignore[call-arg]
+    opened = open_services(settings)
+    yield opened
+    opened.close()
+
+
+class Script:
+    """Feeds lines to the chat: fixed ones first, then an optional responder per prompt."""
+
+    def __init__(self, lines: list[str], responder: Callable[[Prompt], str] | None = None):
+        self.lines = list(lines)
+        self.responder = responder
+        self.chat: TerminalChat | None = None
+        self.reads = 0
+
+    def __call__(self, _: str) -> str:
+        self.reads += 1
+        assert self.reads < 400, "the chat never finished"
+        if self.lines:
+            return self.lines.pop(0)
+        if self.responder is None or self.chat is None or self.chat.prompt is None:
+            raise EOFError
+        return self.responder(self.chat.prompt)
+
+
+def run_chat(
+    services: Services, script: Script, *, user: str = "term:ana", lang: str = "en"
+) -> str:
+    out = io.StringIO()
+    chat = TerminalChat(
+        services,
+        user_key=user,
+        console=Console(file=out, width=120, color_system=None),
+        read=script,
+        language=lang,
+    )
+    script.chat = chat
+    chat.run()
+    return out.getvalue()
+
+
+def answer_everything(added: set[str]) -> Callable[[Prompt], str]:
+    """A patient user: answers each screen plausibly, adds one item to every list, submits."""
+
+    def respond(prompt: Prompt) -> str:
+        if prompt.kind == "repeat_menu":
+            if prompt.path not in added and prompt.can_add:
+                added.add(str(prompt.path))
+                return "a"
+            return "d"
+        if prompt.kind == "review":
+            return "s"
+        return {
+            "note": "",
+            "select_one": "1",
+            "select_multiple": "1",
+            "likert": "4",
+            "list": "Halve food waste; Feed more families",
+            "url": "example.org",
+            "year": "2019",
+            "integer": "12",
+            "decimal": "3,5",
+        }.get(prompt.question_type or "", "Rescuing surplus food in Eastbrook")
+
+    return respond
+
+
+def test_a_full_interview_reaches_the_domain_tables(services: Services) -> None:
+    output = run_chat(services, Script([], answer_everything(set())))
+    assert "version 1" in output
+    with Session(services.engine) as session:
+        initiative = session.exec(select(Initiative)).one()
+        assert initiative.name == "Rescuing surplus food in Eastbrook"
+        assert [s.revision for s in session.exec(select(Submission))] == [1]
+
+
+def test_leaving_midway_keeps_answers_and_the_next_run_welcomes_back(services: Services) -> None:
+    first = run_chat(services, Script(["", "Ana Ruiz"]))  # then input ends (Ctrl-D)
+    assert "Your answers are saved" in first
+    state = services.store.current("term:ana")
+    assert state is not None
+    assert state.answers["leader_name"] == "Ana Ruiz"
+
+    second = run_chat(services, Script(["1", "Food Rescue Eastbrook"]))
+    assert "Welcome back" in second
+    assert "1. Continue" in second
+    state = services.store.current("term:ana")
+    assert state is not None
+    assert state.answers["initiative_name"] == "Food Rescue Eastbrook"
+    assert state.answers["leader_name"] == "Ana Ruiz"
+
+
+def test_start_over_keeps_old_answers_aside(services: Services) -> None:
+    run_chat(services, Script(["", "Ana Ruiz"]))
+    run_chat(services, Script(["3"]))
+    state = services.store.current("term:ana")
+    assert state is not None
+    assert "leader_name" not in state.answers
+    assert state.stale["leader_name"] == "Ana Ruiz"
+
+
+def test_back_skip_and_required_questions(services: Services) -> None:
+    output = run_chat(services, Script(["", "/skip", "Ana Ruiz", "/back", "Ana María Ruiz"]))
+    assert "can't be skipped" in output
+    state = services.store.current("term:ana")
+    assert state is not None
+    assert state.answers["leader_name"] == "Ana María Ruiz"
+
+
+def test_switching_language_translates_the_next_screens(services: Services) -> None:
+    output = run_chat(services, Script(["/language es", "", "/language fr"]))
+    assert "¿" in output  # the Spanish questions
+    assert "Elige un idioma" in output  # the usage line, in Spanish
+    state = services.store.current("term:ana")
+    assert state is not None
+    assert state.language == "es"
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["/nonsense", "", "   ", "x" * 5000, "<b>&*_[", "'; DROP TABLE interview; --", "🙂‏\u200b"],
+)
+def test_bad_input_gets_an_answer_and_loses_nothing(services: Services, line: str) -> None:
+    output = run_chat(services, Script(["", "Ana Ruiz", line]))
+    after_name = output.split("initiative called?", 1)[1]
+    reply = after_name.split("\n", 3)[-1]  # past the question's hint and command keys
+    assert reply.replace("Your answers are saved", "").strip(), "the chat went silent"
+    state = services.store.current("term:ana")
+    assert state is not None
+    assert state.answers["leader_name"] == "Ana Ruiz"
+
+
+def test_ask_and_explain_use_the_knowledge_base(services: Services, tmp_path: Path) -> None:
+    config = KnowledgeConfig(docs_dir=KNOWLEDGE_FIXTURES, chroma_path=tmp_path / "kb")
+    services.provide_knowledge(KnowledgeBase.open(config), owned=True)
+    output = run_chat(services, Script(["/ask what is a production system?", "/ask", "/explain"]))
+    assert "Sources: Production system" in output
+    assert "Write your question after /ask" in output
+    assert "no special term" in output  # the opening note has no term to explain
+
+
+def test_a_keyword_only_answer_says_so_in_the_terminal(services: Services) -> None:
+    from knowledge.chunking import chunk_documents
+    from knowledge.documents import load_documents
+
+    config = KnowledgeConfig(docs_dir=KNOWLEDGE_FIXTURES)
+    chunks = chunk_documents(load_documents(KNOWLEDGE_FIXTURES).documents)
+    services.provide_knowledge(KnowledgeBase(config, chunks, warning="model missing"), owned=True)
+    output = run_chat(services, Script(["/ask what is a production system?"]))
+    assert "Production system" in output.split("Sources:", 1)[1]
+    assert "keyword search only and may be less precise" in output
+
+
+def test_after_sending_the_leader_sees_listed_peers_and_again_with_peers(
+    services: Services,
+) -> None:
+    assert seed_demo_data(services.engine) == 30
+    output = run_chat(services, Script([], answer_everything(set())))
+    after = output.split("version 1", 1)[1]
+    assert "Initiatives working on the same issue as" in after
+    assert "Second Harvest Kitchen" in after or "Port Calder Food Rescue" in after
+    assert "Observatorio del Desperdicio Alimentario" not in output  # not listed: never shown
+    assert "never contact details" in after
+    again = run_chat(services, Script(["1", "/peers", "/quit"]))
+    assert "Initiatives working on the same issue as" in again
+
+
+def test_peers_before_sending_says_what_to_do(services: Services) -> None:
+    output = run_chat(services, Script(["/peers", "/quit"]))
+    assert "Send your interview first" in output

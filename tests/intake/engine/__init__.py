@@ -1,0 +1,1 @@
+"""Tests of `intake/engine`: walks through the fixture form, properties and repair."""

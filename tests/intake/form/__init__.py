@@ -1,0 +1,1 @@
+"""Tests of `intake/form`: the definition schema, expressions, checks and the diagram."""

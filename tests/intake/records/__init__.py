@@ -1,0 +1,1 @@
+"""Tests of `intake/records`: reading and importing initiative records."""

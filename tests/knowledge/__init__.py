@@ -1,0 +1,1 @@
+"""Tests of `knowledge/` against the fixture documents in `fixtures/`."""
