@@ -48,10 +48,35 @@ def client_settings() -> Settings:
     return Settings(anonymized_telemetry=False, allow_reset=False)
 
 
+def _close_http_pool_on_stop() -> None:
+    """Make chromadb's HTTP API close its connection pool when its system stops.
+
+    `FastAPI.stop` (chromadb 1.x) only marks the component stopped and leaves the `httpx.Client`
+    it created open, so every `HttpClient` leaks its sockets until garbage collection, which
+    Python reports as a ResourceWarning (an error in our test suite). Closing the pool when the
+    last client of that server is closed (`close_client`) is what chromadb should do itself.
+    """
+    from chromadb.api.fastapi import FastAPI
+
+    if getattr(FastAPI.stop, "_closes_pool", False):
+        return
+    original = FastAPI.stop
+
+    def stop(self: FastAPI) -> None:
+        original(self)
+        session = getattr(self, "_session", None)
+        if session is not None:
+            session.close()
+
+    stop._closes_pool = True  # type: ignore[attr-defined]
+    FastAPI.stop = stop  # type: ignore[method-assign,assignment]
+
+
 def open_client(config: KnowledgeConfig) -> ClientAPI:
     """A Chroma client for the configured deployment; raises `StoreUnavailable` when it can't."""
     try:
         if config.chroma_host:
+            _close_http_pool_on_stop()
             # HttpClient pings the server at construction: a dead server fails here, fast.
             return chromadb.HttpClient(
                 host=config.chroma_host, port=config.chroma_port, settings=client_settings()
