@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from analysis.matching.evaluate import label_of
 from analysis.profiles import Profile
-from intake.records import NeedRecord
+from intake.records.model import NeedRecord
 
 _PREFIXES = [
     "Ash", "Bram", "Cold", "Dun", "East", "Fen", "Glen", "High", "Kings", "Lang", "Mill", "North",

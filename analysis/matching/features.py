@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from analysis.matching.reasons import MAY_EXCHANGE, MAY_REGION, MAY_SYSTEM
 from analysis.matching.text import Attributes
 
 
@@ -88,6 +89,27 @@ class Features:
             + segment * shared_segment
             + need_offer * exchange
             + region * (town | wider)
+        )
+
+    def reason_flags(self, rows: np.ndarray, peers: np.ndarray) -> np.ndarray:
+        """`MAY_SYSTEM | MAY_EXCHANGE | MAY_REGION` bits for each (rows[a], peers[a, b]) pair.
+
+        Set wherever `ReasonWriter` could find that reason (codes are exact, masks may share a
+        bit but never miss one), so it runs the exact string work only for those pairs.
+        """
+        r = rows[:, None]
+        system = (self.system[r] == self.system[peers]) & (self.system[r] >= 0)
+        exchange = (
+            (self.needs[r] & self.offers[peers]) | (self.offers[r] & self.needs[peers])
+        ) != 0
+        town = (self.town[r] == self.town[peers]) & (self.town[r] >= 0)
+        wider = (self.wider[r] >= 0) & (
+            (self.wider[r] == self.wider[peers]) | (self.wider[r] == self.town[peers])
+        )
+        return (
+            MAY_SYSTEM * system.astype(np.int64)
+            + MAY_EXCHANGE * exchange.astype(np.int64)
+            + MAY_REGION * (town | wider).astype(np.int64)
         )
 
     def partner_cosine(self, rows: np.ndarray, cands: np.ndarray) -> np.ndarray:

@@ -99,15 +99,18 @@ def clustered_neighbours(
     centroids = cand[rng.choice(len(cand), clusters, replace=False)].copy()
     for _ in range(_KMEANS_ROUNDS):
         assign = _nearest_centroid(cand, centroids)
-        one_hot = (assign[None, :] == np.arange(clusters)[:, None]).astype(np.float32)
-        sums = one_hot @ cand
+        sums = _cluster_sums(cand, assign, clusters)
         norms = np.linalg.norm(sums, axis=1, keepdims=True)
         filled = norms[:, 0] > 0
         centroids[filled] = sums[filled] / norms[filled]
     assign = _nearest_centroid(cand, centroids)
-    members = [candidates[assign == c] for c in range(clusters)]
+    by_cluster = np.argsort(assign, kind="stable")
+    bounds = np.searchsorted(assign[by_cluster], np.arange(clusters + 1))
+    members = [candidates[by_cluster[bounds[c] : bounds[c + 1]]] for c in range(clusters)]
     nearest = np.argsort(-(centroids @ centroids.T), axis=1)[:, :probes]
-    home = _nearest_centroid(matrix[rows], centroids)
+    # all_peers searches for every initiative: the candidates' assignment is then the rows' own
+    same = len(rows) == len(candidates) and bool(np.array_equal(rows, candidates))
+    home = assign if same else _nearest_centroid(matrix[rows], centroids)
     neighbours = np.zeros((len(rows), pool), dtype=np.int64)
     sims = np.zeros((len(rows), pool), dtype=np.float32)
     for c in range(clusters):
@@ -120,6 +123,22 @@ def clustered_neighbours(
         found, found_sims = _exact(matrix, rows[mine], searched, pool)
         neighbours[mine], sims[mine] = found, found_sims
     return neighbours, sims
+
+
+def _cluster_sums(vectors: np.ndarray, assign: np.ndarray, clusters: int) -> np.ndarray:
+    """The sum of each cluster's members, by sorting rows by cluster and adding runs.
+
+    A one-hot (clusters x n) matrix product did the same with clusters times the arithmetic:
+    ~0.5 s of k-means at 10k initiatives on two busy cores.
+    """
+    order = np.argsort(assign, kind="stable")
+    starts = np.searchsorted(assign[order], np.arange(clusters))
+    sums = np.zeros((clusters, vectors.shape[1]), dtype=vectors.dtype)
+    counts = np.bincount(assign, minlength=clusters)
+    filled = counts > 0
+    if filled.any():
+        sums[filled] = np.add.reduceat(vectors[order], starts[filled], axis=0)
+    return sums
 
 
 def _nearest_centroid(vectors: np.ndarray, centroids: np.ndarray) -> np.ndarray:
