@@ -12,19 +12,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from alembic.util import CommandError
+from chromadb.api import ClientAPI
 from sqlalchemy import Engine, func, make_url, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
+from analysis.changesystems import ChangeSystems, LeaderPeers, leader_peers, survey
+from analysis.matching import InitiativeVectors, open_initiative_vectors
 from bot.settings import Settings
 from intake.form import DefinitionError, FormDefinition, load_definition
 from intake.records.importer import import_file
 from intake.storage import InterviewStore, create_db_engine, upgrade_database
 from intake.storage.tables import Initiative
 from knowledge.base import KnowledgeBase
+from knowledge.chroma import close_client
 
 log = logging.getLogger(__name__)
 
+CLUSTERS = "clusters.json"
+"""Where issue-cluster ids persist between runs, in the data directory."""
 DEMO_DATA = Path(__file__).resolve().parent.parent / "analysis" / "demo" / "initiatives.jsonl"
 
 
@@ -39,6 +45,9 @@ class Services:
     _knowledge: KnowledgeBase | None = field(default=None, repr=False)
     _owns_knowledge: bool = field(default=True, repr=False)
     _knowledge_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _vectors: InitiativeVectors | None = field(default=None, repr=False)
+    _vectors_client: ClientAPI | None = field(default=None, repr=False)
+    _vectors_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _stopping: threading.Event = field(default_factory=threading.Event, repr=False)
     _warm_up_thread: threading.Thread | None = field(default=None, repr=False)
 
@@ -60,6 +69,27 @@ class Services:
         with self._knowledge_lock:
             self._knowledge = knowledge
             self._owns_knowledge = owned
+
+    def initiative_vectors(self) -> InitiativeVectors:
+        """The initiative vector cache (matching, clusters), opened once, by whoever asks first.
+
+        It lives in the same Chroma deployment as the knowledge index; opening it loads the
+        embedding model, so it happens on the first question that needs it, off the loop.
+        """
+        with self._vectors_lock:
+            if self._vectors is None:
+                self._vectors_client, self._vectors = open_initiative_vectors(
+                    self.settings.knowledge_config()
+                )
+            return self._vectors
+
+    def leader_peers(self, user_key: str) -> LeaderPeers:
+        """The top peers of this leader's initiative (listed initiatives only)."""
+        return leader_peers(self.engine, self.initiative_vectors(), user_key)
+
+    def change_systems(self) -> ChangeSystems:
+        """Every initiative with its issue cluster; cluster ids persist in the data directory."""
+        return survey(self.engine, self.initiative_vectors(), self.settings.data_dir / CLUSTERS)
 
     def knowledge_ready(self) -> bool:
         """True once the knowledge base is open, i.e. a question will not wait for indexing."""
@@ -99,6 +129,9 @@ class Services:
             if self._knowledge is not None and self._owns_knowledge:
                 self._knowledge.close()
             self._knowledge = None
+        with self._vectors_lock:
+            close_client(self._vectors_client)
+            self._vectors, self._vectors_client = None, None
         self.engine.dispose()
 
 

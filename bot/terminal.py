@@ -6,6 +6,7 @@ renders prompts as numbered text. Input and output are injected so tests can scr
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from rich.console import Console
@@ -32,6 +33,7 @@ from intake.engine import (
 )
 from intake.i18n import LANGUAGES, t
 
+log = logging.getLogger(__name__)
 InputFn = Callable[[str], str]
 # The engine's messages name the Done/Continue buttons; typing the word works like the button.
 DONE_WORDS = frozenset({"done", "listo", "continue", "continuar"})
@@ -116,9 +118,12 @@ class TerminalChat:
         return self._apply(event)
 
     def _apply(self, event: Event) -> bool:
+        before = self.prompt.kind if self.prompt else None
         state, prompt = self.services.store.apply(self.user_key, event)
         self.language = state.language
         self.show(prompt)
+        if prompt.kind == "submitted" and before != "submitted":
+            self._peers()  # the payoff for the leader's time: who else works on this
         return isinstance(event, Submit | Cancel) and prompt.kind in ("submitted", "cancelled")
 
     def _event_for(self, text: str) -> Event | None:
@@ -178,10 +183,25 @@ class TerminalChat:
         if name == "ask":
             self._ask(arg)
             return False
+        if name == "peers":
+            self._peers()
+            return False
         self.say(t("chat.unknown_command", self.language, command=escape(name)))
         return False
 
-    # ── knowledge ───────────────────────────────────────────────────────────────
+    # ── peers and knowledge ─────────────────────────────────────────────────────
+    def _peers(self) -> None:
+        from bot.peers import peers_lines
+
+        try:
+            found = self.services.leader_peers(self.user_key)
+        except Exception:  # matching is a bonus: never end the chat over it
+            log.exception("finding peers failed")
+            self.say(t("peers.unavailable", self.language))
+            return
+        for line in peers_lines(found, self.language):
+            self.say(escape(line))
+
     def _explain(self) -> None:
         terms = self.prompt.terms if self.prompt else ()
         if not terms:

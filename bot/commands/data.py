@@ -18,13 +18,13 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
 
 from analysis.export import FORMATS, ExportFormat, export
+from bot.commands.database import open_database
 from intake.records.importer import ImportFileError, ImportReport, import_file
-from intake.storage import create_db_engine, upgrade_database
 
 DEFAULT_XLSX = Path("helix-export.xlsx")
+NETWORK_FORMATS = ("graphml", "kumu")
 
 
 def register(app: typer.Typer, get_settings: Callable[[], Any]) -> None:
@@ -33,14 +33,7 @@ def register(app: typer.Typer, get_settings: Callable[[], Any]) -> None:
     err = Console(stderr=True, highlight=False, soft_wrap=True)
 
     def database() -> Engine:
-        """Migrate first (idempotent), so a fresh data directory just works."""
-        url = get_settings().database_url
-        try:
-            upgrade_database(url)
-        except SQLAlchemyError as exc:
-            err.print(f"[red]Cannot open the database: {escape(_first_line(exc))}[/red]")
-            raise typer.Exit(2) from None
-        return create_db_engine(url)
+        return open_database(get_settings().database_url, err)
 
     @app.command("import")
     def import_(
@@ -61,7 +54,10 @@ def register(app: typer.Typer, get_settings: Callable[[], Any]) -> None:
     @app.command("export")
     def export_(
         fmt: Annotated[
-            str, typer.Option("--format", "-f", help="jsonl, csv or xlsx.", case_sensitive=False)
+            str,
+            typer.Option(
+                "--format", "-f", help="jsonl, csv, xlsx, graphml or kumu.", case_sensitive=False
+            ),
         ] = "jsonl",
         out_path: Annotated[
             Path | None,
@@ -70,10 +66,16 @@ def register(app: typer.Typer, get_settings: Callable[[], Any]) -> None:
             ),
         ] = None,
     ) -> None:
-        """Export every initiative in the import format."""
+        """Export every initiative in the import format, or the network (graphml, kumu)."""
         chosen = fmt.lower()
+        if chosen in NETWORK_FORMATS:
+            from bot.commands.analysis import export_network
+
+            export_network(get_settings(), chosen, out_path, err)
+            return
         if chosen not in FORMATS:
-            err.print(f"[red]Unknown format {escape(fmt)!r}: use jsonl, csv or xlsx.[/red]")
+            known = ", ".join((*FORMATS, *NETWORK_FORMATS))
+            err.print(f"[red]Unknown format {escape(fmt)!r}: use one of {known}.[/red]")
             raise typer.Exit(2)
         kind: ExportFormat = chosen
         target = out_path or (DEFAULT_XLSX if kind == "xlsx" else None)
@@ -114,7 +116,3 @@ def print_report(console: Console, report: ImportReport) -> None:
         console.print(f"[red]line {line}:[/red] {escape(reason)}")
     for warning in report.warnings:
         console.print(f"[yellow]warning:[/yellow] {escape(warning)}")
-
-
-def _first_line(exc: BaseException) -> str:
-    return str(getattr(exc, "orig", None) or exc).splitlines()[0]

@@ -32,6 +32,7 @@ from bot.telegram.handlers import (
     fallback,
     interview,
     knowledge,
+    peers,
 )
 from bot.telegram.request import RetryingRequest
 from bot.telegram.turns import off_loop
@@ -48,14 +49,19 @@ USER_COMMANDS = (
     ("back", "bot.command.back"),
     ("skip", "bot.command.skip"),
     ("status", "bot.command.status"),
+    ("peers", "peers.command.peers"),
     ("ask", "bot.command.ask"),
     ("language", "bot.command.language"),
     ("cancel", "bot.command.cancel"),
     ("mydata", "bot.command.mydata"),
     ("deleteme", "bot.command.deleteme"),
 )
-ADMIN_COMMANDS = (("stats", "bot.command.stats"), ("export", "bot.command.export"))
-FEATURES = (interview, commands, account, admin, knowledge, buttons, fallback, errors)
+ADMIN_COMMANDS = (
+    ("stats", "bot.command.stats"),
+    ("export", "bot.command.export"),
+    ("map", "peers.command.map"),
+)
+FEATURES = (interview, commands, account, admin, peers, knowledge, buttons, fallback, errors)
 #: Connections to the Bot API. PTB's default (256) costs CPU on every request (httpcore scans
 #: its pool), and 32 keep-alive connections carry far more than Telegram's ~30 sends/second.
 CONNECTIONS = 32

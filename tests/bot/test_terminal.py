@@ -14,7 +14,7 @@ import pytest
 from rich.console import Console
 from sqlmodel import Session, select
 
-from bot.services import Services, open_services
+from bot.services import Services, open_services, seed_demo_data
 from bot.settings import Settings
 from bot.terminal import TerminalChat
 from intake.engine.prompt import Prompt
@@ -178,3 +178,22 @@ def test_a_keyword_only_answer_says_so_in_the_terminal(services: Services) -> No
     output = run_chat(services, Script(["/ask what is a production system?"]))
     assert "Production system" in output.split("Sources:", 1)[1]
     assert "keyword search only and may be less precise" in output
+
+
+def test_after_sending_the_leader_sees_listed_peers_and_again_with_peers(
+    services: Services,
+) -> None:
+    assert seed_demo_data(services.engine) == 30
+    output = run_chat(services, Script([], answer_everything(set())))
+    after = output.split("version 1", 1)[1]
+    assert "Initiatives working on the same issue as" in after
+    assert "Second Harvest Kitchen" in after or "Port Calder Food Rescue" in after
+    assert "Observatorio del Desperdicio Alimentario" not in output  # not listed: never shown
+    assert "never contact details" in after
+    again = run_chat(services, Script(["1", "/peers", "/quit"]))
+    assert "Initiatives working on the same issue as" in again
+
+
+def test_peers_before_sending_says_what_to_do(services: Services) -> None:
+    output = run_chat(services, Script(["/peers", "/quit"]))
+    assert "Send your interview first" in output

@@ -13,6 +13,7 @@ from telegram.ext import CallbackQueryHandler
 
 from bot.telegram import callbacks, screens
 from bot.telegram.context import HelixApp, PromptMessage
+from bot.telegram.handlers.peers import show_peers
 from bot.telegram.render import chosen_value
 from bot.telegram.turns import Turn, user_turn
 from intake.engine import Event, Prompt
@@ -49,6 +50,8 @@ async def on_press(turn: Turn) -> None:
     answered = screens.Answered(prompt, value) if value is not None else None
     pressed = PromptMessage(query.message.chat_id, query.message.message_id, prompt, True)
     await turn.show(new_prompt, lang, answered=answered, pressed=pressed)
+    if new_prompt.kind == "submitted" and prompt.kind != "submitted":
+        await show_peers(turn)  # the payoff for the leader's time: who else works on this
 
 
 def register(app: HelixApp) -> None:

@@ -11,9 +11,18 @@ from types import ModuleType
 
 import pytest
 
-from bot.telegram.handlers import account, admin, buttons, commands, fallback, interview, knowledge
+from bot.telegram.handlers import (
+    account,
+    admin,
+    buttons,
+    commands,
+    fallback,
+    interview,
+    knowledge,
+    peers,
+)
 
-MODULES = (account, admin, buttons, commands, fallback, interview, knowledge)
+MODULES = (account, admin, buttons, commands, fallback, interview, knowledge, peers)
 
 
 def _handlers(module: ModuleType) -> dict[str, object]:

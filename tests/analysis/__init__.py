@@ -1,0 +1,1 @@
+"""Tests of the analysis cores: names, graph and change-system metrics."""
