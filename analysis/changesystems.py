@@ -119,7 +119,12 @@ class LeaderPeers:
 
 
 def leader_peers(
-    engine: Engine, vectors: InitiativeVectors, user_key: str, *, k: int = TOP_PEERS
+    engine: Engine,
+    vectors: InitiativeVectors,
+    user_key: str,
+    *,
+    k: int = TOP_PEERS,
+    language: str = "en",
 ) -> LeaderPeers:
     """Peers of the initiative this leader submitted most recently, for their own eyes.
 
@@ -137,4 +142,5 @@ def leader_peers(
         return LeaderPeers(None, [])
     mine = max(own, key=lambda p: (p.created_at is not None, p.created_at, p.db_id))
     vector_set = vectors.vectors_for(profiles)
-    return LeaderPeers(mine, peers(profiles, mine.key, k=k, vectors=vector_set))
+    found = peers(profiles, mine.key, k=k, vectors=vector_set, language=language)
+    return LeaderPeers(mine, found)

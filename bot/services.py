@@ -83,9 +83,9 @@ class Services:
                 )
             return self._vectors
 
-    def leader_peers(self, user_key: str) -> LeaderPeers:
-        """The top peers of this leader's initiative (listed initiatives only)."""
-        return leader_peers(self.engine, self.initiative_vectors(), user_key)
+    def leader_peers(self, user_key: str, language: str = "en") -> LeaderPeers:
+        """The top peers of this leader's initiative (listed initiatives only), in `language`."""
+        return leader_peers(self.engine, self.initiative_vectors(), user_key, language=language)
 
     def change_systems(self) -> ChangeSystems:
         """Every initiative with its issue cluster; cluster ids persist in the data directory."""

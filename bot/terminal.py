@@ -194,7 +194,7 @@ class TerminalChat:
         from bot.peers import peers_lines
 
         try:
-            found = self.services.leader_peers(self.user_key)
+            found = self.services.leader_peers(self.user_key, self.language)
         except Exception:  # matching is a bonus: never end the chat over it
             log.exception("finding peers failed")
             self.say(t("peers.unavailable", self.language))

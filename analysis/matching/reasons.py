@@ -2,6 +2,8 @@
 
 Reasons name issues, production systems, organisations both work with, needs and regions;
 never a person, a handle, an e-mail or a phone number (issue quotes go through `snippet`).
+They are written in the reader's language (catalog `intake/locales/analysis.yaml`); the quoted
+issue and goals stay in their authors' words.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 
 from analysis.matching.text import Attributes, goals_text, issue_text, snippet
 from analysis.profiles import Profile
+from intake.i18n import t
 
 #: Language-centred cosines above which "similar issue" / "similar goals" are worth saying.
 #: Measured on the labelled set: at 0.35, 91 % of pairs said to share an issue do (goals: 98 %).
@@ -26,15 +29,16 @@ MAY_SYSTEM = 4
 MAY_PARTNERS = 8
 MAY_EXCHANGE = 16
 MAY_REGION = 32
-_NEED_WORDS = {
+#: Need/offer categories (folded) that have a catalog phrase (`peers.need.<key>`).
+_NEED_KEYS = {
     "funding": "funding",
-    "data": "data and evidence",
+    "data": "data",
     "partners": "partners",
-    "policy access": "access to policymakers",
-    "skills": "skills or training",
+    "policy access": "policy_access",
+    "skills": "skills",
     "visibility": "visibility",
     "volunteers": "volunteers",
-    "space": "space or equipment",
+    "space": "space",
 }
 
 
@@ -63,16 +67,19 @@ class ReasonWriter:
     once, so the Python work per pair is mostly the sentences actually said.
     """
 
-    def __init__(self, profiles: Sequence[Profile], attributes: Sequence[Attributes]) -> None:
+    def __init__(
+        self, profiles: Sequence[Profile], attributes: Sequence[Attributes], language: str = "en"
+    ) -> None:
         self.profiles = profiles
         self.attributes = attributes
+        self.language = language
         self._issue: dict[int, str] = {}
         self._goals: dict[int, str | None] = {}
 
     def _issue_reason(self, j: int) -> str:
         said = self._issue.get(j)
         if said is None:
-            said = f"works on a similar issue: {snippet(issue_text(self.profiles[j]))}"
+            said = self._say("issue", text=snippet(issue_text(self.profiles[j])))
             self._issue[j] = said
         return said
 
@@ -80,7 +87,7 @@ class ReasonWriter:
         if j not in self._goals:
             peer = self.profiles[j]
             quote = snippet(goals_text(peer)) if peer.record.goals else None
-            self._goals[j] = None if quote is None else f"has similar goals: {quote}"
+            self._goals[j] = None if quote is None else self._say("goals", text=quote)
         return self._goals[j]
 
     def reasons(self, i: int, j: int, flags: int) -> list[str]:
@@ -107,41 +114,45 @@ class ReasonWriter:
             segments = sorted(mine.segments & theirs.segments)
             if segments:
                 joined = ", ".join(segments)
-                reasons.append(f"same production system ({system}) and chain segment ({joined})")
+                reasons.append(self._say("system_segment", system=system, segments=joined))
             else:
-                reasons.append(f"same production system ({system})")
+                reasons.append(self._say("system", system=system))
         if flags & MAY_PARTNERS:
             shared = sorted(mine.partners.keys() & theirs.partners.keys())
             if shared:
                 names = [theirs.partners[name] for name in shared[:3]]
-                reasons.append(f"both work with {_and_list(names)}")
+                reasons.append(self._say("partners", names=self._and_list(names)))
         if flags & MAY_EXCHANGE:
-            reasons.extend(_exchange(self.profiles[i].name, mine, theirs))
+            reasons.extend(self._exchange(self.profiles[i].name, mine, theirs))
         if flags & MAY_REGION:
             region = _shared_region(mine, theirs)
             if region:
-                reasons.append(f"same region ({region})")
+                reasons.append(self._say("region", region=region))
         return reasons
 
+    def _say(self, reason: str, **values: str) -> str:
+        return t(f"peers.reason.{reason}", self.language, **values)
 
-def _exchange(target_name: str, mine: Attributes, theirs: Attributes) -> list[str]:
-    exchange = [
-        f"offers {_need(n)}, which {target_name} needs" for n in sorted(theirs.offers & mine.needs)
-    ]
-    if len(exchange) < MAX_NEED_REASONS:
-        exchange += [
-            f"needs {_need(n)}, which {target_name} offers"
-            for n in sorted(theirs.needs & mine.offers)
+    def _exchange(self, target_name: str, mine: Attributes, theirs: Attributes) -> list[str]:
+        exchange = [
+            self._say("offers", need=self._need(n), name=target_name)
+            for n in sorted(theirs.offers & mine.needs)
         ]
-    return exchange[:MAX_NEED_REASONS]
+        if len(exchange) < MAX_NEED_REASONS:
+            exchange += [
+                self._say("needs", need=self._need(n), name=target_name)
+                for n in sorted(theirs.needs & mine.offers)
+            ]
+        return exchange[:MAX_NEED_REASONS]
 
+    def _need(self, folded: str) -> str:
+        key = _NEED_KEYS.get(folded)
+        return t(f"peers.need.{key}", self.language) if key else folded
 
-def _need(folded: str) -> str:
-    return _NEED_WORDS.get(folded, folded)
-
-
-def _and_list(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    def _and_list(self, names: list[str]) -> str:
+        if len(names) == 1:
+            return names[0]
+        return ", ".join(names[:-1]) + t("peers.reason.and", self.language) + names[-1]
 
 
 def _shared_region(mine: Attributes, theirs: Attributes) -> str | None:

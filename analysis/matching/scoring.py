@@ -68,17 +68,21 @@ def peers(
     listed_only: bool = True,
     penalties: Mapping[str, float] | None = None,
     weights: Weights = DEFAULT_WEIGHTS,
+    language: str = "en",
 ) -> list[Peer]:
     """The top `k` peers of one initiative, best first, each with its reasons.
 
     The target itself may be unlisted (a leader always sees their own peers); with
     `listed_only` no unlisted initiative is ever returned as a peer. `penalties` maps peer keys
     to a multiplier in 0..1 on their score ("not relevant" feedback); 0 hides that peer.
+    Reasons are written in `language` (en, es).
     """
     target = next((i for i, p in enumerate(profiles) if p.key == target_key), None)
     if target is None:
         raise KeyError(f"no initiative with key {target_key!r}")
-    ranking = _Ranking(profiles, vectors, listed_only, penalties or {}, weights, [target])
+    ranking = _Ranking(
+        profiles, vectors, listed_only, penalties or {}, weights, [target], language=language
+    )
     return ranking.peers_of(target, k)
 
 
@@ -90,10 +94,13 @@ def all_peers(
     listed_only: bool = True,
     penalties: Mapping[str, float] | None = None,
     weights: Weights = DEFAULT_WEIGHTS,
+    language: str = "en",
 ) -> dict[str, list[Peer]]:
     """Peers of every initiative, keyed by profile key (blockwise; memory grows linearly)."""
     with _gc_paused():
-        ranking = _Ranking(profiles, vectors, listed_only, penalties or {}, weights, None)
+        ranking = _Ranking(
+            profiles, vectors, listed_only, penalties or {}, weights, None, language=language
+        )
         found = ranking.top(np.arange(len(profiles)), k)
         return {profile.key: found[i] for i, profile in enumerate(profiles)}
 
@@ -125,6 +132,8 @@ class _Ranking:
         penalties: Mapping[str, float],
         weights: Weights,
         targets: Sequence[int] | None,
+        *,
+        language: str = "en",
     ) -> None:
         """Neighbours are searched for `targets` only (all initiatives when None)."""
         self.profiles = profiles
@@ -142,7 +151,7 @@ class _Ranking:
         norms = np.linalg.norm(mixed, axis=1, keepdims=True)
         self.matrix = np.asarray(mixed / np.clip(norms, 1e-12, None), dtype=np.float32)
         self.all_attributes = [attributes_of(p) for p in profiles]
-        self.writer = ReasonWriter(profiles, self.all_attributes)
+        self.writer = ReasonWriter(profiles, self.all_attributes, language)
         allowed = [i for i, p in enumerate(profiles) if p.listed or not listed_only]
         self.candidates = np.asarray(allowed, dtype=np.int64)
         self.pool = min(weights.pool, len(allowed))

@@ -101,6 +101,19 @@ def test_reasons_name_the_shared_attributes_in_plain_words(food_vectors: VectorS
     assert best.score == round(best.score, 2)
 
 
+def test_reasons_are_written_in_the_leaders_language(food_vectors: VectorSet) -> None:
+    """Spanish leaders read Spanish frames; the quoted issue stays in its author's words."""
+    (best,) = peers(FOOD, "p1", k=1, vectors=food_vectors, language="es")
+    assert best.reasons == [
+        "trabaja en un tema parecido: Low pay for farm labourers",
+        "mismo sistema de producción (food) y eslabón de la cadena (retail)",
+        "las dos trabajan con Eastbrook City Council y FreshWay Supermarkets",
+        "ofrece financiación, que Fair Fields necesita",
+        "necesita financiación, que Fair Fields ofrece",
+        "misma región (Eastbrook)",
+    ]
+
+
 def _toy(*listed: bool) -> tuple[list[Profile], VectorSet]:
     """Initiatives on one axis: a is nearest to b, then c, then d."""
     keys = ["a", "b", "c", "d"][: len(listed)]

@@ -197,3 +197,11 @@ def test_after_sending_the_leader_sees_listed_peers_and_again_with_peers(
 def test_peers_before_sending_says_what_to_do(services: Services) -> None:
     output = run_chat(services, Script(["/peers", "/quit"]))
     assert "Send your interview first" in output
+
+
+def test_a_spanish_leader_reads_peers_and_their_reasons_in_spanish(services: Services) -> None:
+    assert seed_demo_data(services.engine) == 30
+    output = run_chat(services, Script([], answer_everything(set())), user="term:eva", lang="es")
+    assert "Iniciativas que trabajan en el mismo tema que" in output
+    assert "trabaja en un tema parecido" in output
+    assert "works on a similar issue" not in output

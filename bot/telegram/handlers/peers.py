@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 async def show_peers(turn: Turn) -> None:
     """Tell the leader who else works on their issue (or why that is not possible now)."""
     try:
-        found = await off_loop(turn.services.leader_peers, turn.key)
+        found = await off_loop(turn.services.leader_peers, turn.key, turn.lang)
     except Exception:  # matching is a bonus: its failure must never break the conversation
         log.exception("finding peers failed")
         await turn.say(t("peers.unavailable", turn.lang))
