@@ -103,11 +103,20 @@ def cluster_profiles(
     return assignment
 
 
-def survey(engine: Engine, vectors: InitiativeVectors, store: Path | None) -> ChangeSystems:
-    """Read everything and cluster it; `store` is where cluster ids persist between runs."""
+def survey(
+    engine: Engine, vectors: InitiativeVectors, store: Path | None, *, clusters: bool = True
+) -> ChangeSystems:
+    """Read everything and cluster it; `store` is where cluster ids persist between runs.
+
+    `clusters=False` skips clustering (peers need only profiles and vectors; at 10k
+    initiatives clustering costs more than ranking) and leaves the stored ids untouched.
+    """
     profiles = load_profiles(engine)
     vector_set = vectors.vectors_for(profiles)
-    return ChangeSystems(profiles, vector_set, cluster_profiles(profiles, vector_set, store))
+    assignment = (
+        cluster_profiles(profiles, vector_set, store) if clusters else ClusterAssignment(())
+    )
+    return ChangeSystems(profiles, vector_set, assignment)
 
 
 @dataclass(frozen=True)

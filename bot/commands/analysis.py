@@ -43,8 +43,8 @@ def register(app: typer.Typer, get_settings: Callable[[], Any]) -> None:
     out = Console(highlight=False, soft_wrap=True)
     err = Console(stderr=True, highlight=False, soft_wrap=True)
 
-    def change_systems() -> AbstractContextManager[ChangeSystems]:
-        return open_change_systems(get_settings(), err)
+    def change_systems(*, clusters: bool = True) -> AbstractContextManager[ChangeSystems]:
+        return open_change_systems(get_settings(), err, clusters=clusters)
 
     def fail(message: str) -> typer.Exit:
         err.print(f"[red]{escape(message)}[/red]")
@@ -62,7 +62,7 @@ def register(app: typer.Typer, get_settings: Callable[[], Any]) -> None:
         """Who else works on the same issue, with the reasons, for one or all initiatives."""
         if every == (name_or_id is not None):
             raise fail("Name one initiative, or use --all (not both).")
-        with change_systems() as systems:
+        with change_systems(clusters=False) as systems:
             profiles = systems.profiles
             if every:
                 found = all_peers(profiles, k=k, vectors=systems.vectors, listed_only=False)
@@ -80,7 +80,7 @@ def register(app: typer.Typer, get_settings: Callable[[], Any]) -> None:
         labels = _unique_names([(p.key, p.name) for p in chosen])
         if as_json:
             data = {labels[p.key]: [peer_json(x) for x in found[p.key]] for p in chosen}
-            out.print_json(json.dumps(data, ensure_ascii=False))
+            _print_json(data)
             return
         for profile in chosen:
             out.print(f"[bold]{escape(labels[profile.key])}[/bold]")
@@ -99,7 +99,7 @@ def register(app: typer.Typer, get_settings: Callable[[], Any]) -> None:
         with change_systems() as systems:
             rows = [_cluster_json(systems, c) for c in systems.assignment.clusters]
         if as_json:
-            out.print_json(json.dumps(rows, ensure_ascii=False))
+            _print_json(rows)
             return
         if not rows:
             out.print("No initiatives yet: import some (helix import) or run an interview.")
@@ -124,7 +124,7 @@ def register(app: typer.Typer, get_settings: Callable[[], Any]) -> None:
                 {"id": c.id, "name": c.name, "size": c.size, "metrics": m.to_json()}
                 for c, m in results
             ]
-            out.print_json(json.dumps(rows, ensure_ascii=False))
+            _print_json(rows)
             return
         for cluster, metrics in results:
             out.print(f"\n[bold]{cluster.id} · {escape(cluster.name)}[/bold] ({cluster.size})")
@@ -152,7 +152,9 @@ def register(app: typer.Typer, get_settings: Callable[[], Any]) -> None:
 
 
 @contextmanager
-def open_change_systems(settings: Any, err: Console) -> Iterator[ChangeSystems]:
+def open_change_systems(
+    settings: Any, err: Console, *, clusters: bool = True
+) -> Iterator[ChangeSystems]:
     """Database, cached vectors and clusters for one command; everything closed afterwards."""
     engine = open_database(settings.database_url, err)
     try:
@@ -162,7 +164,7 @@ def open_change_systems(settings: Any, err: Console) -> Iterator[ChangeSystems]:
         err.print(f"[red]Cannot open the initiative vectors: {escape(str(exc))}[/red]")
         raise typer.Exit(2) from None
     try:
-        yield survey(engine, vectors, settings.data_dir / CLUSTERS)
+        yield survey(engine, vectors, settings.data_dir / CLUSTERS, clusters=clusters)
     finally:
         close_client(client)
         engine.dispose()
@@ -191,6 +193,11 @@ def export_network(settings: Any, fmt: str, out_path: Path | None, err: Console)
         f"Exported {graph.number_of_nodes()} nodes and {graph.number_of_edges()} ties {where} "
         f"({fmt})."
     )
+
+
+def _print_json(data: Any) -> None:
+    """JSON to stdout as is (no console markup or wrapping: scripts read it, and it can be big)."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
 def _chosen(
