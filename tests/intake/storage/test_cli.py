@@ -85,7 +85,7 @@ def test_export_csv_to_a_file_and_xlsx_default_name(
 def test_unknown_export_format(cli: typer.Typer, runner: CliRunner) -> None:
     result = runner.invoke(cli, ["export", "--format", "pdf"])
     assert result.exit_code == 2
-    assert "use jsonl, csv or xlsx" in result.stderr
+    assert "use one of jsonl, csv, xlsx, graphml, kumu" in result.stderr
 
 
 def test_db_upgrade(cli: typer.Typer, runner: CliRunner) -> None:
