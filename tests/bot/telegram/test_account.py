@@ -203,7 +203,7 @@ async def test_the_command_menu_is_published_per_language_and_for_admins(
     spanish = emulator.commands(language_code="es")
     assert spanish[0]["description"] == "Empezar o continuar tu entrevista"
     admin = emulator.commands({"type": "chat", "chat_id": ADMIN_ID})
-    assert [c["command"] for c in admin][-2:] == ["stats", "export"]
+    assert [c["command"] for c in admin][-3:] == ["stats", "export", "map"]
 
 
 def test_cli_lists_the_commands() -> None:

@@ -41,7 +41,9 @@ async def test_complete_interview_by_buttons_and_text(harness: BotHarness) -> No
         if (await autopilot_step(harness, user)).kind == "submitted":
             break
     assert harness.prompt(user).kind == "submitted"
-    assert "Thank you" in (user.transcript[-1].text or "")
+    thanks, peers = (m.text or "" for m in user.transcript[-2:])
+    assert "Thank you" in thanks
+    assert "No other initiative on your issue is listed yet (Acme Commons)" in peers
     state = stored_state(harness, user)
     assert state.answers["initiative_name"] == "Acme Commons"
     assert state.answers["stakeholders"][0]["st_system"] == "food"

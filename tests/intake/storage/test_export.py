@@ -110,9 +110,15 @@ def test_xlsx_holds_the_same_rows_as_csv_and_no_formulas(filled: Engine, tmp_pat
     assert export(filled, "xlsx", xlsx_path) == 4
     with csv_path.open(encoding="utf-8", newline="") as handle:
         csv_rows = [[cell or None for cell in row] for row in csv.reader(handle)]
-    sheet = load_workbook(xlsx_path, read_only=True)["initiatives"]
-    width = len(FIELD_NAMES)  # empty trailing cells are simply absent in the sheet
-    xlsx_rows = [[*row, *[None] * (width - len(row))] for row in sheet.iter_rows(values_only=True)]
+    book = load_workbook(xlsx_path, read_only=True)  # read-only keeps the file open: close it
+    try:
+        width = len(FIELD_NAMES)  # empty trailing cells are simply absent in the sheet
+        xlsx_rows = [
+            [*row, *[None] * (width - len(row))]
+            for row in book["initiatives"].iter_rows(values_only=True)
+        ]
+    finally:
+        book.close()
     assert xlsx_rows[0] == list(FIELD_NAMES)
     assert xlsx_rows == csv_rows
     cells = load_workbook(xlsx_path)["initiatives"]
