@@ -17,17 +17,8 @@ from typing import Any
 import pytest
 
 import analysis
-from intake.engine import render, start, step
-from intake.engine.events import Choose, Done, Event, Text, Toggle
-from intake.engine.prompt import Prompt
-from intake.form.checks import lint
-from intake.form.definition import (
-    SELECT_TYPES,
-    FormDefinition,
-    Localized,
-    Question,
-    load_definition,
-)
+from intake.engine import Choose, Done, Event, Prompt, Text, Toggle, render, start, step
+from intake.form import SELECT_TYPES, FormDefinition, Localized, Question, lint, load_definition
 from intake.form.expressions import holds
 
 LANGUAGES = ("en", "es")
