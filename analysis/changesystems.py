@@ -13,7 +13,7 @@ file, which is fine while one of them answers conveners.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,10 +51,6 @@ class ChangeSystems:
     def cluster(self, cluster_id: str) -> Cluster | None:
         return self.assignment.get(cluster_id)
 
-    def cluster_of(self, key: str) -> Cluster | None:
-        found = self.assignment.cluster_of.get(key)
-        return self.assignment.get(found) if found else None
-
     def members(self, cluster: Cluster) -> list[Profile]:
         by_key = {p.key: p for p in self.profiles}
         return [by_key[key] for key in cluster.members if key in by_key]
@@ -63,14 +59,6 @@ class ChangeSystems:
         """The network of one cluster (or of everything), with each node's cluster id."""
         chosen = self.profiles if cluster is None else self.members(cluster)
         return build_graph(chosen, cluster_of=self.assignment.cluster_of)
-
-    def peers_of(
-        self, key: str, *, k: int = TOP_PEERS, penalties: Mapping[str, float] | None = None
-    ) -> list[Peer]:
-        """What a leader may see: peers among initiatives whose leaders agreed to be listed."""
-        return peers(
-            self.profiles, key, k=k, vectors=self.vectors, listed_only=True, penalties=penalties
-        )
 
 
 def meaning_matrix(profiles: Sequence[Profile], vectors: VectorSet) -> np.ndarray:
