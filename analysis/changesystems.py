@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import networkx as nx
-import numpy as np
 from sqlalchemy import Engine
 from sqlmodel import select
 
@@ -29,9 +28,8 @@ from analysis.clusters import (
     load_assignment,
     save_assignment,
 )
-from analysis.matching import DEFAULT_WEIGHTS, InitiativeVectors, Peer, VectorSet, peers
-from analysis.matching.neighbours import center_languages
-from analysis.matching.text import language_of
+from analysis.matching import InitiativeVectors, Peer, VectorSet, peers
+from analysis.matching.scoring import meaning_of
 from analysis.network import build_graph
 from analysis.profiles import Profile, load_profiles
 from intake.storage import session_scope
@@ -61,19 +59,6 @@ class ChangeSystems:
         return build_graph(chosen, cluster_of=self.assignment.cluster_of)
 
 
-def meaning_matrix(profiles: Sequence[Profile], vectors: VectorSet) -> np.ndarray:
-    """One unit vector per initiative, mixed and language-centred exactly as matching ranks."""
-    keys = [p.key for p in profiles]
-    languages = [language_of(p) for p in profiles]
-    rows = vectors.rows(keys)
-    weight = DEFAULT_WEIGHTS.issue_weight
-    mixed = weight * center_languages(vectors.issue[rows], languages) + (
-        1.0 - weight
-    ) * center_languages(vectors.goals[rows], languages)
-    norms = np.linalg.norm(mixed, axis=1, keepdims=True)
-    return np.asarray(mixed / np.clip(norms, 1e-12, None), dtype=np.float32)
-
-
 def cluster_profiles(
     profiles: Sequence[Profile], vectors: VectorSet, store: Path | None
 ) -> ClusterAssignment:
@@ -81,7 +66,7 @@ def cluster_profiles(
     stored = load_assignment(store) if store is not None else None
     assignment = assign_clusters(
         [p.key for p in profiles],
-        meaning_matrix(profiles, vectors),
+        meaning_of(profiles, vectors).mixed,
         [p.record.issue for p in profiles],  # names from the leaders' own short words
         previous=stored.previous if stored else None,
         issued=stored.issued if stored else (),

@@ -73,13 +73,15 @@ class Services:
     def initiative_vectors(self) -> InitiativeVectors:
         """The initiative vector cache (matching, clusters), opened once, by whoever asks first.
 
-        It lives in the same Chroma deployment as the knowledge index; opening it loads the
-        embedding model, so it happens on the first question that needs it, off the loop.
+        It lives in the same Chroma deployment as the knowledge index and shares the knowledge
+        base's embedding model once that is loaded (one model in memory, not two).
         """
         with self._vectors_lock:
             if self._vectors is None:
+                knowledge = self._knowledge
+                shared = knowledge.embeddings if knowledge is not None else None
                 self._vectors_client, self._vectors = open_initiative_vectors(
-                    self.settings.knowledge_config()
+                    self.settings.knowledge_config(), shared
                 )
             return self._vectors
 

@@ -123,6 +123,28 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+@dataclass(frozen=True)
+class Meaning:
+    """Per-initiative unit vectors, language-centred: issue, goals, and their weighted mix."""
+
+    issue: np.ndarray
+    goals: np.ndarray
+    mixed: np.ndarray
+
+
+def meaning_of(
+    profiles: Sequence[Profile], vectors: VectorSet, weights: Weights = DEFAULT_WEIGHTS
+) -> Meaning:
+    """What "working on the same issue" is measured on; clustering uses the same `mixed` rows."""
+    languages = [language_of(p) for p in profiles]
+    rows = vectors.rows([p.key for p in profiles])
+    issue = center_languages(vectors.issue[rows], languages)
+    goals = center_languages(vectors.goals[rows], languages)
+    mixed = weights.issue_weight * issue + (1.0 - weights.issue_weight) * goals
+    norms = np.linalg.norm(mixed, axis=1, keepdims=True)
+    return Meaning(issue, goals, np.asarray(mixed / np.clip(norms, 1e-12, None), np.float32))
+
+
 class _Ranking:
     def __init__(
         self,
@@ -142,14 +164,8 @@ class _Ranking:
         for i, profile in enumerate(profiles):
             if profile.key in penalties:
                 self.penalty[i] = min(1.0, max(0.0, float(penalties[profile.key])))
-        keys = [p.key for p in profiles]
-        languages = [language_of(p) for p in profiles]
-        rows = vectors.rows(keys)
-        self.issue = center_languages(vectors.issue[rows], languages)
-        self.goals = center_languages(vectors.goals[rows], languages)
-        mixed = weights.issue_weight * self.issue + (1.0 - weights.issue_weight) * self.goals
-        norms = np.linalg.norm(mixed, axis=1, keepdims=True)
-        self.matrix = np.asarray(mixed / np.clip(norms, 1e-12, None), dtype=np.float32)
+        meaning = meaning_of(profiles, vectors, weights)
+        self.issue, self.goals, self.matrix = meaning.issue, meaning.goals, meaning.mixed
         self.all_attributes = [attributes_of(p) for p in profiles]
         self.writer = ReasonWriter(profiles, self.all_attributes, language)
         allowed = [i for i, p in enumerate(profiles) if p.listed or not listed_only]

@@ -91,19 +91,48 @@ def initiative_collection(client: ClientAPI, model_id: str, name: str = COLLECTI
     return collection
 
 
-def open_initiative_vectors(config: KnowledgeConfig) -> tuple[ClientAPI, InitiativeVectors]:
-    """Client and adapter from a `KnowledgeConfig`; close with `knowledge.chroma.close_client`."""
+def open_initiative_vectors(
+    config: KnowledgeConfig, embeddings: Embeddings | None = None
+) -> tuple[ClientAPI, InitiativeVectors]:
+    """Client and adapter from a `KnowledgeConfig`; close with `knowledge.chroma.close_client`.
+
+    Pass the knowledge base's `embeddings` to share its loaded model (one ONNX session per
+    process). Without them the model is loaded only when a text actually needs embedding, so a
+    run on unchanged data (every vector cached) never pays for loading it.
+    """
     client = open_client(config)
     try:
-        embeddings = load_embeddings(
-            config.embeddings, model_path=config.model_path, tokenizer_path=config.tokenizer_path
-        )
         model_id = model_id_for(config.embeddings)
         collection = initiative_collection(client, model_id)
     except Exception:
         close_client(client)  # a held directory would block the next process
         raise
-    return client, InitiativeVectors(collection, embeddings, model_id)
+    model = embeddings if embeddings is not None else _LazyEmbeddings(config)
+    return client, InitiativeVectors(collection, model, model_id)
+
+
+class _LazyEmbeddings(Embeddings):
+    """The configured model, loaded on first use (EmbeddingsUnavailable surfaces then)."""
+
+    def __init__(self, config: KnowledgeConfig) -> None:
+        self._config = config
+        self._model: Embeddings | None = None
+
+    def _loaded(self) -> Embeddings:
+        if self._model is None:
+            config = self._config
+            self._model = load_embeddings(
+                config.embeddings,
+                model_path=config.model_path,
+                tokenizer_path=config.tokenizer_path,
+            )
+        return self._model
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self._loaded().embed_documents(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._loaded().embed_query(text)
 
 
 class InitiativeVectors:

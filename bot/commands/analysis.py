@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -27,13 +26,21 @@ from rich.markup import escape
 from analysis.atomic import write_text_atomic
 from analysis.changesystems import ChangeSystems, survey
 from analysis.clusters import Cluster
-from analysis.maps import NotEnoughData, render_map
-from analysis.matching import all_peers, find_profile, open_initiative_vectors, peer_json, peers
+from analysis.maps import ColourBy, NotEnoughData, render_map
+from analysis.matching import (
+    VectorStoreMismatch,
+    all_peers,
+    find_profile,
+    open_initiative_vectors,
+    peer_json,
+    peers,
+)
 from analysis.metrics import analyze_cluster, render_text
 from analysis.network import kumu_json, write_graphml
 from bot.commands.database import open_database
 from bot.services import CLUSTERS
-from knowledge.chroma import close_client
+from knowledge.chroma import StoreUnavailable, close_client
+from knowledge.embeddings import EmbeddingsUnavailable
 
 DEFAULT_GRAPHML = Path("helix-network.graphml")
 
@@ -43,8 +50,8 @@ def register(app: typer.Typer, get_settings: Callable[[], Any]) -> None:
     out = Console(highlight=False, soft_wrap=True)
     err = Console(stderr=True, highlight=False, soft_wrap=True)
 
-    def change_systems(*, clusters: bool = True) -> AbstractContextManager[ChangeSystems]:
-        return open_change_systems(get_settings(), err, clusters=clusters)
+    def change_systems(*, clusters: bool = True) -> ChangeSystems:
+        return load_change_systems(get_settings(), err, clusters=clusters)
 
     def fail(message: str) -> typer.Exit:
         err.print(f"[red]{escape(message)}[/red]")
@@ -62,21 +69,21 @@ def register(app: typer.Typer, get_settings: Callable[[], Any]) -> None:
         """Who else works on the same issue, with the reasons, for one or all initiatives."""
         if every == (name_or_id is not None):
             raise fail("Name one initiative, or use --all (not both).")
-        with change_systems(clusters=False) as systems:
-            profiles = systems.profiles
-            if every:
-                found = all_peers(profiles, k=k, vectors=systems.vectors, listed_only=False)
-                chosen = profiles
-            else:
-                target = find_profile(profiles, name_or_id or "")
-                if target is None:
-                    raise fail(f"No initiative named or numbered {name_or_id!r}.")
-                found = {
-                    target.key: peers(
-                        profiles, target.key, k=k, vectors=systems.vectors, listed_only=False
-                    )
-                }
-                chosen = [target]
+        systems = change_systems(clusters=False)
+        profiles = systems.profiles
+        if every:
+            found = all_peers(profiles, k=k, vectors=systems.vectors, listed_only=False)
+            chosen = profiles
+        else:
+            target = find_profile(profiles, name_or_id or "")
+            if target is None:
+                raise fail(f"No initiative named or numbered {name_or_id!r}.")
+            found = {
+                target.key: peers(
+                    profiles, target.key, k=k, vectors=systems.vectors, listed_only=False
+                )
+            }
+            chosen = [target]
         labels = _unique_names([(p.key, p.name) for p in chosen])
         if as_json:
             data = {labels[p.key]: [peer_json(x) for x in found[p.key]] for p in chosen}
@@ -96,8 +103,8 @@ def register(app: typer.Typer, get_settings: Callable[[], Any]) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="A JSON list.")] = False,
     ) -> None:
         """The issue clusters: each one issue's change system, with a stable id."""
-        with change_systems() as systems:
-            rows = [_cluster_json(systems, c) for c in systems.assignment.clusters]
+        systems = change_systems()
+        rows = [_cluster_json(systems, c) for c in systems.assignment.clusters]
         if as_json:
             _print_json(rows)
             return
@@ -115,10 +122,10 @@ def register(app: typer.Typer, get_settings: Callable[[], Any]) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="A JSON list.")] = False,
     ) -> None:
         """The change system in numbers, per issue cluster (formulas: docs/metrics.md)."""
-        with change_systems() as systems:
-            clusters = _chosen(systems, issue, fail)
-            graph = systems.graph()
-            results = [(c, analyze_cluster(systems.profiles, c.members, graph)) for c in clusters]
+        systems = change_systems()
+        clusters = _chosen(systems, issue, fail)
+        graph = systems.graph()
+        results = [(c, analyze_cluster(systems.profiles, c.members, graph)) for c in clusters]
         if as_json:
             rows = [
                 {"id": c.id, "name": c.name, "size": c.size, "metrics": m.to_json()}
@@ -139,32 +146,33 @@ def register(app: typer.Typer, get_settings: Callable[[], Any]) -> None:
         """Draw a change system (or all of them) as a PNG picture."""
         if by not in ("sector", "task"):
             raise fail(f"Colour by 'sector' or 'task', not {by!r}.")
-        with change_systems() as systems:
-            cluster = _chosen(systems, issue, fail)[0] if issue else None
-            title = cluster.name if cluster else "All change systems on this server"
-            try:
-                render_map(systems.graph(cluster), title=title, by=by, out=out_file)  # type: ignore[arg-type]
-            except NotEnoughData as exc:
-                raise fail(str(exc)) from None
-            except OSError as exc:
-                raise fail(f"Cannot write {out_file}: {exc.strerror or exc}") from None
+        colour: ColourBy = "task" if by == "task" else "sector"
+        systems = change_systems()
+        cluster = _chosen(systems, issue, fail)[0] if issue else None
+        title = cluster.name if cluster else "All change systems on this server"
+        try:
+            render_map(systems.graph(cluster), title=title, by=colour, out=out_file)
+        except NotEnoughData as exc:
+            raise fail(str(exc)) from None
+        except OSError as exc:
+            raise fail(f"Cannot write {out_file}: {exc.strerror or exc}") from None
         err.print(f"Map written to {out_file}.")
 
 
-@contextmanager
-def open_change_systems(
-    settings: Any, err: Console, *, clusters: bool = True
-) -> Iterator[ChangeSystems]:
-    """Database, cached vectors and clusters for one command; everything closed afterwards."""
+def load_change_systems(settings: Any, err: Console, *, clusters: bool = True) -> ChangeSystems:
+    """Profiles, their vectors and (optionally) clusters, read at once; nothing is left open.
+
+    Anything that stops the reading (a missing model, an unreachable Chroma server, vectors of
+    another model) ends the command with one clear line and exit 2, never a traceback.
+    """
     engine = open_database(settings.database_url, err)
+    client = None
     try:
         client, vectors = open_initiative_vectors(settings.knowledge_config())
-    except Exception as exc:  # a missing model or an unreachable Chroma server
-        engine.dispose()
-        err.print(f"[red]Cannot open the initiative vectors: {escape(str(exc))}[/red]")
+        return survey(engine, vectors, settings.data_dir / CLUSTERS, clusters=clusters)
+    except (StoreUnavailable, EmbeddingsUnavailable, VectorStoreMismatch) as exc:
+        err.print(f"[red]Cannot read the initiative vectors: {escape(str(exc))}[/red]")
         raise typer.Exit(2) from None
-    try:
-        yield survey(engine, vectors, settings.data_dir / CLUSTERS, clusters=clusters)
     finally:
         close_client(client)
         engine.dispose()
@@ -173,8 +181,7 @@ def open_change_systems(
 def export_network(settings: Any, fmt: str, out_path: Path | None, err: Console) -> None:
     """`helix export --format graphml|kumu`: every initiative, tie and bridge, with clusters."""
     target = out_path or (DEFAULT_GRAPHML if fmt == "graphml" else None)
-    with open_change_systems(settings, err) as systems:
-        graph = systems.graph()
+    graph = load_change_systems(settings, err).graph()
     try:
         if fmt == "graphml":
             assert target is not None

@@ -132,3 +132,16 @@ def test_network_exports_parse_back(helix: typer.Typer, tmp_path: Path) -> None:
     labels = {e["label"] for e in blueprint["elements"]}
     assert set(ISSUE_OF) <= labels
     assert {c["from"] for c in blueprint["connections"]} <= labels
+
+
+def test_an_unusable_embedding_model_is_one_clear_line(tmp_path: Path) -> None:
+    """The model loads only when a text needs embedding; its failure still ends cleanly."""
+    broken = load_settings(data_dir=tmp_path, demo_data=False, embeddings="nosuch:model")
+    app = typer.Typer()
+    for module in (analysis, data):
+        module.register(app, lambda: broken)
+    assert run(app, "import", str(DEMO_DATA)).exit_code == 0
+    result = run(app, "issues")
+    assert result.exit_code == 2
+    assert "Cannot read the initiative vectors" in result.output
+    assert "Traceback" not in result.output
