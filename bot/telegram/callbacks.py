@@ -8,8 +8,13 @@ wrong question. Arguments are indexes into that same screen (choices, items, rev
 terms), never raw user text, so every payload is a few bytes, far below Telegram's 64-byte cap.
 
 Buttons that do not belong to an interview screen (welcome-back menu, language, delete
-confirmation) use fixed payloads: `w:c`, `l:es`, `del:yes`. Every payload is built by `encode` and
-every handler pattern by `pattern`, both here, so no other module spells callback data.
+confirmation) use fixed payloads: `w:c`, `l:es`, `del:yes`. Digest and introduction buttons
+must work weeks later and after restarts, so they carry database ids (`dg:i12` introduce me to
+initiative 12, `dg:n12` not relevant, `dg:p` pause, `in:y7` / `in:n7` accept or decline
+request 7); their handlers check every id against the database and the user who pressed, so
+a forged payload can only ever act on the presser's own rows. Every payload is built by
+`encode` and every handler pattern by `pattern`, both here, so no other module spells callback
+data (`bot/digests/markup.py` builds digest payloads through `encode`).
 """
 
 from __future__ import annotations
@@ -58,7 +63,11 @@ RESUME_CONTINUE, RESUME_REVIEW, RESUME_START_OVER = "c", "r", "n"
 LANGUAGE = "l"  # l:<code>
 DELETE = "del"  # del:yes / del:no
 DELETE_YES, DELETE_NO = "yes", "no"
-FIXED_OPS = frozenset({RESUME, LANGUAGE, DELETE})
+DIGEST = "dg"  # dg:i<initiative id> introduce me, dg:n<initiative id> not relevant, dg:p pause
+DIGEST_INTRODUCE, DIGEST_NOT_RELEVANT, DIGEST_PAUSE = "i", "n", "p"
+INTRO = "in"  # in:y<request id> accept, in:n<request id> decline
+INTRO_ACCEPT, INTRO_DECLINE = "y", "n"
+FIXED_OPS = frozenset({RESUME, LANGUAGE, DELETE, DIGEST, INTRO})
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,9 @@
 A user key (`tg:<id>`, `term:<name>`) finds its leader row, or an imported leader with the same
 Telegram id, which the interview then adopts. `personal_data` gathers every row about a person
 (leader, interviews with their answer logs and submissions, initiatives as records); `erase`
-deletes exactly those rows and reports how many per table, so the erasure can be seen.
+deletes exactly those rows and reports how many per table, so the erasure can be seen. Both
+include the leader's digest preference and deliveries, the introductions they asked for or were
+asked for, and their "not relevant" feedback.
 """
 
 from __future__ import annotations
@@ -13,13 +15,18 @@ from typing import Any
 from sqlalchemy import ColumnElement, delete, or_
 from sqlmodel import Session, col, select
 
+from intake.storage.introductions import requests_of
 from intake.storage.rows import read_records
 from intake.storage.tables import (
     CHILD_TABLES,
     AnswerLog,
+    DigestDelivery,
+    DigestPreference,
     Initiative,
     Interview,
+    IntroRequest,
     Leader,
+    PeerFeedback,
     Submission,
 )
 
@@ -85,6 +92,7 @@ def personal_data(session: Session, user_key: str) -> dict[str, Any]:
     return {
         "user_key": user_key,
         "leader": _plain(leader.model_dump(exclude={"id"})) if leader else None,
+        **_outreach(session, leader),
         "interviews": [_interview_data(session, row) for row in interviews],
         "initiatives": [
             {
@@ -117,8 +125,38 @@ def erase(session: Session, user_key: str) -> dict[str, int]:
     drop(AnswerLog, AnswerLog.interview_id, interview_ids)
     drop(Submission, Submission.interview_id, interview_ids)
     drop(Interview, Interview.id, interview_ids)
-    drop(Leader, Leader.id, [leader.id] if leader else [])
+    leader_ids = [leader.id] if leader else []
+    for table in (DigestPreference, DigestDelivery, PeerFeedback):
+        drop(table, table.leader_id, leader_ids)
+    requests = [r.id for r in requests_of(session, leader.id)] if leader and leader.id else []
+    drop(IntroRequest, IntroRequest.id, requests)
+    drop(Leader, Leader.id, leader_ids)
     return counts
+
+
+def _outreach(session: Session, leader: Leader | None) -> dict[str, Any]:
+    """Digest settings and deliveries, introductions and feedback, as /mydata shows them."""
+    if leader is None or leader.id is None:
+        return {"digests": None, "deliveries": [], "introductions": [], "feedback": []}
+    lid = leader.id
+    pref = session.exec(select(DigestPreference).where(DigestPreference.leader_id == lid)).first()
+    deliveries = session.exec(
+        select(DigestDelivery)
+        .where(DigestDelivery.leader_id == lid)
+        .order_by(col(DigestDelivery.id))
+    ).all()
+    feedback = session.exec(select(PeerFeedback).where(PeerFeedback.leader_id == lid)).all()
+    hidden = {"id", "leader_id", "owner"}
+    return {
+        "digests": _plain(pref.model_dump(exclude=hidden)) if pref else None,
+        "deliveries": [_plain(d.model_dump(exclude=hidden)) for d in deliveries],
+        "introductions": [
+            _plain(r.model_dump(exclude={"id", "asker_id", "target_id"}))
+            | {"role": "asked" if r.asker_id == lid else "was asked"}
+            for r in requests_of(session, lid)
+        ],
+        "feedback": [_plain(f.model_dump(exclude=hidden)) for f in feedback],
+    }
 
 
 def _interview_data(session: Session, row: Interview) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from intake.records.model import (
     PsLinkRecord,
     StakeholderRecord,
 )
+from intake.storage.digests import consent_decides
 from intake.storage.rows import write_initiative
 from intake.storage.tables import (
     Initiative,
@@ -225,6 +226,8 @@ def project_submission(
         leader.name = record.leader.name
         session.add(leader)
     initiative.revision = revision
+    if leader is not None and leader.id is not None:
+        consent_decides(session, leader.id)  # the newest digest answer wins over /digest
     write_initiative(
         session=session,
         initiative=initiative,

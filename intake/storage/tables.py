@@ -1,11 +1,14 @@
 """The database tables: interview state (write-through) and the domain rows analysis reads.
 
-Two families live here:
+Three families live here:
 - *Interview tables* hold the conversation itself: `interview` (the whole `InterviewState` as
   JSON, pinned to the form version it started with), `answer_log` (append-only, one row per
   event, so every answer can be traced) and `submission` (each Submit freezes a revision).
 - *Domain tables* are the projection of a submission (or an imported record) into rows that
   network analysis can query: `leader`, `initiative` and its child rows.
+- *Outreach tables* hold what Helix sends back to leaders and what they answer: digest
+  preferences, one delivery row per leader and period (the exactly-once claim), introduction
+  requests and "not relevant" feedback. All hang off `leader` and go with it on /deleteme.
 
 The schema is created by the Alembic migrations in `intake/storage/migrations`, never by
 `create_all`; `tests/intake/storage` checks that the migrations and these models agree on both
@@ -279,3 +282,105 @@ CHILD_TABLES: tuple[type[SQLModel], ...] = (
     Consent,
 )
 """Rows owned by one initiative; replaced together when it is projected or imported again."""
+
+
+# --- outreach tables ----------------------------------------------------------------------
+
+
+def _leader(*, index: bool = True, unique: bool = False) -> Any:
+    return Field(
+        default=None,
+        sa_column=Column(
+            Integer,
+            ForeignKey("leader.id", ondelete="CASCADE"),
+            nullable=False,
+            index=index,
+            unique=unique,
+        ),
+    )
+
+
+class DigestPreference(SQLModel, table=True):
+    """How and when one leader wants digests; without a row the interview's consent decides."""
+
+    __tablename__ = "digest_preference"
+
+    id: int | None = Field(default=None, primary_key=True)
+    leader_id: int = _leader(index=False, unique=True)
+    frequency: str | None = None  # "weekly" | "monthly" | "off"; None: consent.digest decides
+    weekday: int = 0  # weekly digests: 0 = Monday ... 6 = Sunday
+    month_day: int = 1  # monthly digests: 1..28, so every month has that day
+    hour: int = 9  # local hour of the day, 0..23
+    timezone: str = "UTC"  # an IANA name
+    quiet: str = "note"  # nothing new: "note" (a short line) | "skip" (send nothing)
+    updated_at: datetime = _timestamp()
+
+
+class DigestDelivery(SQLModel, table=True):
+    """One digest for one leader and period: claimed before sending, finished after.
+
+    The unique (leader, period) key is what makes delivery exactly-once across crashes and
+    concurrent runs; `owner` names the process holding a claim, so a dead one's can be taken.
+    """
+
+    __tablename__ = "digest_delivery"
+    __table_args__ = (Index("ux_digest_delivery_period", "leader_id", "period", unique=True),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    leader_id: int = _leader(index=False)  # ux_digest_delivery_period covers it
+    period: str  # "2026-W49" (ISO week) or "2026-12" (month), in the leader's time zone
+    status: str = "claimed"  # claimed | sent | skipped | failed | inactive
+    owner: str | None = None
+    attempts: int = 0
+    message_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    error: str | None = None
+    claimed_at: datetime = _timestamp()
+    finished_at: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime(), nullable=True)
+    )
+
+
+class IntroRequest(SQLModel, table=True):
+    """ "Introduce me": who asked to meet whom, why, and what came of it."""
+
+    __tablename__ = "intro_request"
+    __table_args__ = (
+        Index("ux_intro_request_pair", "asker_id", "target_initiative", unique=True),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    asker_id: int = _leader(index=False)  # ux_intro_request_pair covers it
+    target_id: int = _leader()
+    asker_initiative: str  # profile keys: stable across re-imports and re-submissions
+    target_initiative: str
+    reason: str = ""
+    status: str = "pending"  # pending | accepted | declined | expired
+    created_at: datetime = _timestamp()
+    answered_at: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime(), nullable=True)
+    )
+    asker_told_at: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime(), nullable=True)
+    )
+
+
+class PeerFeedback(SQLModel, table=True):
+    """ "Not relevant": lowers that peer for this leader in later digests and in /peers."""
+
+    __tablename__ = "peer_feedback"
+    __table_args__ = (Index("ux_peer_feedback_pair", "leader_id", "peer_key", unique=True),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    leader_id: int = _leader(index=False)  # ux_peer_feedback_pair covers it
+    peer_key: str
+    verdict: str = "not_relevant"
+    created_at: datetime = _timestamp()
+
+
+OUTREACH_TABLES: tuple[type[SQLModel], ...] = (
+    DigestPreference,
+    DigestDelivery,
+    IntroRequest,
+    PeerFeedback,
+)
+"""Rows about one leader's digests and introductions; erased with the leader."""

@@ -75,6 +75,10 @@ def test_personal_data_of_a_stranger_is_empty(store: InterviewStore) -> None:
     assert store.personal_data("tg:404") == {
         "user_key": "tg:404",
         "leader": None,
+        "digests": None,
+        "deliveries": [],
+        "introductions": [],
+        "feedback": [],
         "interviews": [],
         "initiatives": [],
     }

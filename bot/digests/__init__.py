@@ -1,0 +1,1 @@
+"""Digests on Telegram: the keyboard under a digest, the delivery run, the rate-limit lanes."""
