@@ -69,7 +69,10 @@ def owner_alive(owner: str | None) -> bool:
     return ticks is None or start in ("x", ticks)
 
 
-def _insert_claim(engine: Engine, leader_id: int, period: str, owner: str, now: datetime) -> bool:
+def _insert_claim(
+    engine: Engine, leader_id: int, period: str, owner: str, now: datetime
+) -> int | None:
+    """The new row's id, or None when (leader, period) already has one."""
     insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
     statement = (
         insert(DigestDelivery)
@@ -82,9 +85,10 @@ def _insert_claim(engine: Engine, leader_id: int, period: str, owner: str, now: 
             claimed_at=now,
         )
         .on_conflict_do_nothing(index_elements=["leader_id", "period"])
+        .returning(col(DigestDelivery.id))
     )
     with session_scope(engine, write=True) as session:
-        return session.execute(statement).rowcount == 1  # type: ignore[attr-defined]
+        return session.execute(statement).scalar_one_or_none()
 
 
 def claim(
@@ -98,39 +102,32 @@ def claim(
 ) -> int | None:
     """The delivery id if this process now owns (leader, period); None if it must not send."""
     owner = owner or process_owner()
-    if not _insert_claim(engine, leader_id, period, owner, now):
-        with session_scope(engine, write=True) as session:
-            row = session.exec(
-                select(DigestDelivery).where(
-                    DigestDelivery.leader_id == leader_id, DigestDelivery.period == period
-                )
-            ).one()
-            if row.status in FINAL:
-                return None
-            if row.status == "claimed" and (
-                row.owner == owner or (owner_alive(row.owner) and row.claimed_at > now - lease)
-            ):
-                return None
-            # Take it over only if nobody else did since we read it (compare and swap).
-            taken = session.execute(
-                update(DigestDelivery)
-                .where(
-                    col(DigestDelivery.id) == row.id,
-                    col(DigestDelivery.status) == row.status,
-                    col(DigestDelivery.attempts) == row.attempts,
-                )
-                .values(status="claimed", owner=owner, claimed_at=now, attempts=row.attempts + 1)
-            )
-            if taken.rowcount != 1:  # type: ignore[attr-defined]
-                return None
-    with session_scope(engine) as session:
-        return session.exec(
-            select(DigestDelivery.id).where(
-                DigestDelivery.leader_id == leader_id,
-                DigestDelivery.period == period,
-                DigestDelivery.owner == owner,
+    inserted = _insert_claim(engine, leader_id, period, owner, now)
+    if inserted is not None:
+        return inserted
+    with session_scope(engine, write=True) as session:
+        row = session.exec(
+            select(DigestDelivery).where(
+                DigestDelivery.leader_id == leader_id, DigestDelivery.period == period
             )
         ).one()
+        if row.status in FINAL:
+            return None
+        if row.status == "claimed" and (
+            row.owner == owner or (owner_alive(row.owner) and row.claimed_at > now - lease)
+        ):
+            return None
+        # Take it over only if nobody else did since we read it (compare and swap).
+        taken = session.execute(
+            update(DigestDelivery)
+            .where(
+                col(DigestDelivery.id) == row.id,
+                col(DigestDelivery.status) == row.status,
+                col(DigestDelivery.attempts) == row.attempts,
+            )
+            .values(status="claimed", owner=owner, claimed_at=now, attempts=row.attempts + 1)
+        )
+        return row.id if taken.rowcount == 1 else None  # type: ignore[attr-defined]
 
 
 def finish(

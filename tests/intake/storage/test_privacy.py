@@ -6,38 +6,20 @@ import json
 from pathlib import Path
 
 from sqlalchemy import Engine, func
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, select
 
 from intake.records.importer import import_file
+from intake.storage import session_scope
+from intake.storage.deliveries import claim, finish
+from intake.storage.digests import mark_not_relevant, update_digest_settings
 from intake.storage.interviews import InterviewStore
-from intake.storage.tables import (
-    AnswerLog,
-    Consent,
-    Initiative,
-    Interview,
-    Leader,
-    NeedOffer,
-    PartnerTie,
-    PsLink,
-    Stakeholder,
-    Submission,
-    TaskRating,
-)
+from intake.storage.introductions import request_introduction
+from intake.storage.leaders import find_leader
+from intake.storage.tables import Initiative, Leader, utcnow
 from tests.intake.storage.scripted import FULL_SCRIPT, run_script
 
-ALL_TABLES = (
-    Leader,
-    Interview,
-    AnswerLog,
-    Submission,
-    Initiative,
-    Stakeholder,
-    PartnerTie,
-    PsLink,
-    TaskRating,
-    NeedOffer,
-    Consent,
-)
+ALL_TABLES = tuple(SQLModel.metadata.sorted_tables)
+"""Every table, so a table added later is covered by the erasure checks without a test edit."""
 
 
 def submit(store: InterviewStore, user_key: str) -> None:
@@ -48,7 +30,7 @@ def submit(store: InterviewStore, user_key: str) -> None:
 def counts(engine: Engine) -> dict[str, int]:
     with Session(engine) as session:
         return {
-            table.__tablename__: session.exec(select(func.count()).select_from(table)).one()
+            table.name: session.exec(select(func.count()).select_from(table)).one()
             for table in ALL_TABLES
         }
 
@@ -155,3 +137,53 @@ def test_mark_inactive_then_open_reactivates(store: InterviewStore, engine: Engi
     store.open("tg:31")
     with Session(engine) as session:
         assert session.exec(select(Leader.active)).one() is True
+
+
+def _leader_id(engine: Engine, user_key: str) -> int:
+    with session_scope(engine) as session:
+        leader = find_leader(session, user_key)
+        assert leader is not None
+        assert leader.id is not None
+        return leader.id
+
+
+def test_erase_removes_digests_introductions_and_feedback_but_not_the_other_leaders(
+    store: InterviewStore, engine: Engine
+) -> None:
+    submit(store, "tg:21")
+    submit(store, "tg:22")
+    me, other = _leader_id(engine, "tg:21"), _leader_id(engine, "tg:22")
+    now = utcnow()
+    with session_scope(engine) as session:
+        update_digest_settings(session, me, frequency="weekly", timezone="Europe/Lisbon")
+        update_digest_settings(session, other, frequency="monthly")
+        mark_not_relevant(session, me, "someone")
+        mark_not_relevant(session, other, "someone")
+        pair = {"reason": "", "now": now}
+        request_introduction(
+            session,
+            asker_id=me,
+            target_id=other,
+            asker_initiative="a",
+            target_initiative="b",
+            **pair,
+        )
+        request_introduction(
+            session,
+            asker_id=other,
+            target_id=me,
+            asker_initiative="b",
+            target_initiative="a",
+            **pair,
+        )
+    for leader in (me, other):
+        delivery = claim(engine, leader, "2026-W49", now)
+        assert delivery is not None
+        assert finish(engine, delivery, "sent", now)
+    assert store.personal_data("tg:21")["introductions"][0]["role"] == "asked"
+    erased = store.erase("tg:21")
+    assert (erased["digest_preference"], erased["digest_delivery"]) == (1, 1)
+    assert (erased["intro_request"], erased["peer_feedback"]) == (2, 1)
+    left = counts(engine)
+    assert (left["digest_preference"], left["digest_delivery"], left["peer_feedback"]) == (1, 1, 1)
+    assert left["intro_request"] == 0  # both requests involved the erased leader
