@@ -18,7 +18,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from analysis.digest.content import Action, Digest, DigestButton
-from analysis.digest.data import DigestData, Entry, PeerItem
+from analysis.digest.data import DigestData, Entry, PeerItem, need_label
 from analysis.digest.periods import WEEKLY, period_of
 from intake.i18n import t
 
@@ -141,7 +141,7 @@ def _render(data: DigestData, label: str, shown: _Shown) -> str:
         lines = [_heading("digest.needs.heading", lang)]
         for match in data.needs[: shown.needs]:
             names = ", ".join(_name(e.name) for e in match.offered_by)
-            said = shorten(match.label or match.need, NAME_CHARS)
+            said = shorten(need_label(match.need, lang) or match.need, NAME_CHARS)
             need = html.escape(said[:1].upper() + said[1:])
             lines.append(f"• {need}: {names}")
         parts.append("\n".join(lines))

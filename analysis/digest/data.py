@@ -49,8 +49,7 @@ class PeerItem:
 class NeedMatch:
     """One open need of the leader's initiative, and the listed initiatives that offer it."""
 
-    need: str  # the leader's own category word
-    label: str | None  # the catalog phrase for it in the leader's language, when there is one
+    need: str  # the leader's own category word (worded by the catalog when it knows it)
     offered_by: list[Entry] = field(default_factory=list)
 
 
@@ -137,9 +136,7 @@ def need_label(category: str, language: str) -> str | None:
 
 
 def needs_offered(
-    needs: Sequence[str],
-    offering: Sequence[tuple[Entry, frozenset[str]]],
-    language: str,
+    needs: Sequence[str], offering: Sequence[tuple[Entry, frozenset[str]]]
 ) -> list[NeedMatch]:
     """The leader's needs that some listed initiative offers, each with up to 3 names.
 
@@ -161,7 +158,7 @@ def needs_offered(
                 if len(offerers) == MAX_OFFERERS:
                     break
         if offerers:
-            matches.append(NeedMatch(need, need_label(need, language), offerers))
+            matches.append(NeedMatch(need, offerers))
     return matches
 
 

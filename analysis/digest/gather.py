@@ -188,9 +188,7 @@ class _Run:
             first=first,
             new=new,
             peers=peers,
-            needs=needs_offered(
-                [n.category for n in mine.record.needs], offering, settings.language
-            ),
+            needs=needs_offered([n.category for n in mine.record.needs], offering),
             gaps=gaps_of(metrics),
             snapshot=snapshot_of(metrics),
         )
