@@ -27,7 +27,6 @@ from analysis.digest.data import (
     DigestData,
     Entry,
     PeerItem,
-    as_utc,
     entry_of,
     fold_category,
     gaps_of,
@@ -84,7 +83,7 @@ def build_digests(
     ]
     found = ranked_peers(profiles, run.vectors, queries, TOP_PEERS)
     for settings, peers in zip(wanted, found, strict=True):
-        sent_at = as_utc(sent.get(settings.leader_id))
+        sent_at = sent.get(settings.leader_id)
         since = sent_at or previous_period_start(settings.frequency, now, settings.zone)
         mine = own[settings.leader_id]
         data = run.data_for(settings, mine, peers, since, now, first=sent_at is None)
@@ -104,7 +103,7 @@ def _newest_by_leader(profiles: Sequence[Profile], leader_ids: set[int]) -> dict
 
 
 def _recency(p: Profile) -> tuple[bool, datetime | None, int]:
-    return (p.created_at is not None, as_utc(p.created_at), p.db_id)
+    return (p.created_at is not None, p.created_at, p.db_id)
 
 
 class _Run:
