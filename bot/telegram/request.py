@@ -4,7 +4,7 @@ PTB raises on the first 5xx or connection error. A Telegram 5xx (502/503/504 fro
 or a connection that never opened means the call did not take effect, so it is retried with
 exponential backoff. A read timeout is different: the message may have been delivered, so it is
 only retried for idempotent methods (reads, edits, callback answers), never for sends that would
-duplicate a message. 429 Too Many Requests is not handled here: the AIORateLimiter pauses and
+duplicate a message. 429 Too Many Requests is not handled here: the rate limiter pauses and
 retries it, honouring `retry_after`.
 """
 
