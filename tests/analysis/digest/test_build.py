@@ -15,12 +15,14 @@ from sqlalchemy import Engine, update
 from sqlmodel import col, select
 
 from analysis.digest import Digest, build_digests
+from analysis.digest.gather import penalties_of
 from analysis.matching import InitiativeVectors
 from intake.storage import session_scope
 from intake.storage.deliveries import claim, finish
 from intake.storage.digests import (
     DigestSettings,
     mark_not_relevant,
+    penalties,
     settings_of,
     update_digest_settings,
 )
@@ -214,6 +216,13 @@ def test_not_relevant_lowers_that_peer_in_the_next_digest(
         assert mark_not_relevant(session, leader_id, keys[top] or "")
     after = _one(demo_engine, digest_vectors, "fw-01")
     assert after.buttons[0][-1].initiative_id != top
+    with session_scope(demo_engine) as session:  # the run reads all leaders' marks at once
+        batched = penalties_of(session, [leader_id, leader_id + 1])
+        assert batched == {
+            leader_id: penalties(session, leader_id),
+            leader_id + 1: penalties(session, leader_id + 1),
+        }
+        assert batched[leader_id] == {keys[top]: 0.3}
 
 
 def test_a_spanish_speaking_leader_reads_spanish_with_spanish_reasons(
