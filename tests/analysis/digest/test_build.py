@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,17 +16,25 @@ from sqlalchemy import Engine, update
 from sqlmodel import col, select
 
 from analysis.digest import Digest, build_digests
+from analysis.digest.gather import penalties_of
 from analysis.matching import InitiativeVectors
 from intake.storage import session_scope
 from intake.storage.deliveries import claim, finish
 from intake.storage.digests import (
     DigestSettings,
     mark_not_relevant,
+    penalties,
     settings_of,
     update_digest_settings,
 )
 from intake.storage.tables import Initiative, Leader
-from tests.analysis.digest.conftest import TELEGRAM_BASE, days_before, set_joined
+from tests.analysis.digest.conftest import (
+    TELEGRAM_BASE,
+    days_before,
+    demo_records,
+    import_rows,
+    set_joined,
+)
 from tests.analysis.digest.helpers import NOW
 
 UNLISTED = ("fw-12", "ep-10")
@@ -139,10 +148,8 @@ def test_introduce_me_only_for_consenting_reachable_peers(
 
 
 def test_a_leaders_other_initiatives_are_never_their_peers(
-    tmp_path: Any, demo_rows: list[dict[str, Any]], digest_vectors: InitiativeVectors
+    tmp_path: Path, demo_rows: list[dict[str, Any]], digest_vectors: InitiativeVectors
 ) -> None:
-    from tests.analysis.digest.conftest import demo_records, import_rows
-
     rows = demo_records(demo_rows)
     twin = next(r for r in rows if r["id"] == "fw-02")
     for row in rows:
@@ -214,6 +221,13 @@ def test_not_relevant_lowers_that_peer_in_the_next_digest(
         assert mark_not_relevant(session, leader_id, keys[top] or "")
     after = _one(demo_engine, digest_vectors, "fw-01")
     assert after.buttons[0][-1].initiative_id != top
+    with session_scope(demo_engine) as session:  # the run reads all leaders' marks at once
+        batched = penalties_of(session, [leader_id, leader_id + 1])
+        assert batched == {
+            leader_id: penalties(session, leader_id),
+            leader_id + 1: penalties(session, leader_id + 1),
+        }
+        assert batched[leader_id] == {keys[top]: 0.3}
 
 
 def test_a_spanish_speaking_leader_reads_spanish_with_spanish_reasons(
