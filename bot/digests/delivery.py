@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
-from typing import Literal
+from functools import partial
+from typing import Any, Literal, Protocol, TypeVar
 
 from telegram import Bot, Message
 from telegram.constants import ParseMode
@@ -41,6 +43,13 @@ from intake.storage.digests import DigestSettings, recipients
 log = logging.getLogger(__name__)
 
 Outcome = Literal["sent", "skipped", "failed", "inactive"]
+T = TypeVar("T")
+
+
+class OffLoop(Protocol):
+    def __call__(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Awaitable[T]: ...
+
+
 WORKERS = 16
 """Sends in flight at once: a Telegram call takes 100-300 ms, so 16 keep ~30/s flowing."""
 ATTEMPTS = 4
@@ -49,6 +58,10 @@ the HTTP client's 5xx retries and the limiter's 429 retries)."""
 BACKOFF = 1.0
 """Seconds before the second try; doubles after each."""
 PROGRESS_EVERY = 100
+DB_THREADS = 2
+"""Threads for the run's claims and finishes. Their own, not asyncio's shared pool (a few
+threads on a small machine), which the conversation's database work needs: sixteen workers
+waiting there for the write lock would queue every interview step behind them."""
 
 
 @dataclass
@@ -155,11 +168,16 @@ async def send_due(
     for item in due:
         queue.put_nowait(item)
     log.info("digest run: %d leader(s) due", len(due))
+    loop = asyncio.get_running_loop()
+    threads = ThreadPoolExecutor(DB_THREADS, thread_name_prefix="digest-db")
+
+    def off_loop(fn: Callable[..., T], *args: Any, **kwargs: Any) -> Awaitable[T]:
+        return loop.run_in_executor(threads, partial(fn, *args, **kwargs))
 
     async def worker() -> None:
         while not queue.empty():
             item = queue.get_nowait()
-            outcome = await _deliver_one(bot, services, item, clock, policy)
+            outcome = await _deliver_one(bot, services, item, clock, policy, off_loop)
             if outcome is not None:
                 summary.add(outcome)
                 if summary.total % PROGRESS_EVERY == 0:
@@ -167,17 +185,25 @@ async def send_due(
                         "digest run: %d of %d done (%s)", summary.total, len(due), summary.line()
                     )
 
-    await asyncio.gather(*(worker() for _ in range(max(1, min(policy.workers, len(due))))))
+    try:
+        await asyncio.gather(*(worker() for _ in range(max(1, min(policy.workers, len(due))))))
+    finally:
+        threads.shutdown(wait=False)
     log.info("digest run finished: %s", summary.line())
     return summary
 
 
 async def _deliver_one(
-    bot: Bot, services: Services, item: Due, clock: Callable[[], datetime], policy: Policy
+    bot: Bot,
+    services: Services,
+    item: Due,
+    clock: Callable[[], datetime],
+    policy: Policy,
+    off_loop: OffLoop,
 ) -> Outcome | None:
     """One leader: claim (None when another run has it or it is done), send, finish."""
     engine, leader_id = services.engine, item.settings.leader_id
-    claimed = await asyncio.to_thread(deliveries.claim, engine, leader_id, item.period, clock())
+    claimed = await off_loop(deliveries.claim, engine, leader_id, item.period, clock())
     if claimed is None:
         return None
     outcome: Outcome
@@ -186,8 +212,8 @@ async def _deliver_one(
     if item.digest is None:
         outcome = "skipped"
     else:
-        outcome, message_id, error = await _send(bot, services, item, item.digest, policy)
-    finished = await asyncio.to_thread(
+        outcome, message_id, error = await _send(bot, services, item, policy, off_loop)
+    finished = await off_loop(
         deliveries.finish,
         engine,
         claimed,
@@ -202,18 +228,19 @@ async def _deliver_one(
 
 
 async def _send(
-    bot: Bot, services: Services, item: Due, digest: Digest, policy: Policy
+    bot: Bot, services: Services, item: Due, policy: Policy, off_loop: OffLoop
 ) -> tuple[Outcome, int | None, str | None]:
     """Send with retries on transient errors: (outcome, message id, error text)."""
-    chat_id, leader_id = item.settings.telegram_id, item.settings.leader_id
+    chat_id, leader_id, digest = item.settings.telegram_id, item.settings.leader_id, item.digest
     assert chat_id is not None  # recipients() only returns reachable leaders
+    assert digest is not None
     delay = policy.backoff
     for attempt in range(1, policy.attempts + 1):
         try:
             message = await _send_message(bot, chat_id, digest)
         except Forbidden as exc:
             log.info("leader %d blocked the bot: no more digests", leader_id)
-            await asyncio.to_thread(services.store.mark_inactive, f"tg:{chat_id}")
+            await off_loop(services.store.mark_inactive, f"tg:{chat_id}")
             return "inactive", None, str(exc)
         except (NetworkError, RetryAfter) as exc:  # TimedOut is a NetworkError
             if attempt == policy.attempts:
