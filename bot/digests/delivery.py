@@ -58,10 +58,11 @@ the HTTP client's 5xx retries and the limiter's 429 retries)."""
 BACKOFF = 1.0
 """Seconds before the second try; doubles after each."""
 PROGRESS_EVERY = 100
-DB_THREADS = 2
-"""Threads for the run's claims and finishes. Their own, not asyncio's shared pool (a few
-threads on a small machine), which the conversation's database work needs: sixteen workers
-waiting there for the write lock would queue every interview step behind them."""
+DB_THREADS = 1
+"""A thread of the run's own for claims and finishes, not asyncio's shared pool (a few threads
+on a small machine), which the conversation's database work needs: sixteen workers waiting
+there for the write lock would queue interview steps behind them. One is enough (SQLite has one
+writer anyway, and a claim is a few milliseconds), and it leaves the write lock free more often."""
 
 
 @dataclass
