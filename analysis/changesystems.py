@@ -13,7 +13,7 @@ file, which is fine while one of them answers conveners.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,11 +107,13 @@ def leader_peers(
     *,
     k: int = TOP_PEERS,
     language: str = "en",
+    penalties: Mapping[str, float] | None = None,
 ) -> LeaderPeers:
     """Peers of the initiative this leader submitted most recently, for their own eyes.
 
     Only initiatives whose leaders agreed to be listed are candidates; the leader's own
-    initiative is compared whether or not it is listed (it is theirs).
+    initiative is compared whether or not it is listed (it is theirs). `penalties` (peer key
+    -> score factor) is the leader's "not relevant" feedback from their digests.
     """
     with session_scope(engine) as session:
         leader = session.exec(select(Leader).where(Leader.user_key == user_key)).first()
@@ -124,5 +126,7 @@ def leader_peers(
         return LeaderPeers(None, [])
     mine = max(own, key=lambda p: (p.created_at is not None, p.created_at, p.db_id))
     vector_set = vectors.vectors_for(profiles)
-    found = peers(profiles, mine.key, k=k, vectors=vector_set, language=language)
+    found = peers(
+        profiles, mine.key, k=k, vectors=vector_set, language=language, penalties=penalties
+    )
     return LeaderPeers(mine, found)
