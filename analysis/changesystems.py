@@ -19,7 +19,6 @@ from pathlib import Path
 
 import networkx as nx
 from sqlalchemy import Engine
-from sqlmodel import select
 
 from analysis.clusters import (
     Cluster,
@@ -33,7 +32,7 @@ from analysis.matching.scoring import meaning_of
 from analysis.network import build_graph
 from analysis.profiles import Profile, load_profiles
 from intake.storage import session_scope
-from intake.storage.tables import Leader
+from intake.storage.leaders import find_leader
 
 TOP_PEERS = 3
 
@@ -116,7 +115,7 @@ def leader_peers(
     -> score factor) is the leader's "not relevant" feedback from their digests.
     """
     with session_scope(engine) as session:
-        leader = session.exec(select(Leader).where(Leader.user_key == user_key)).first()
+        leader = find_leader(session, user_key)  # also an imported leader, by Telegram id
         leader_id = leader.id if leader else None
     if leader_id is None:
         return LeaderPeers(None, [])

@@ -6,7 +6,8 @@ AIORateLimiter in front of every send (it honours 429 `retry_after`), a retrying
 event loop: migrations and demo data are blocking) and closed in `post_shutdown`. Tests and the
 benchmark inject their own `Services` and a faster rate; the bot then leaves closing them to the
 caller. Handlers come from one module per feature, registered in an order that matters: feature
-commands first, then buttons, then the fallbacks that catch whatever is left.
+commands first, then buttons, then the fallbacks that catch whatever is left. `post_init` also
+schedules every leader's digest from the database and the hourly introduction expiry job.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 
+from bot.digests import schedule
 from bot.services import Services, open_services
 from bot.settings import Settings
 from bot.telegram.context import BotData, HelixApp, HelixContext
@@ -28,9 +30,11 @@ from bot.telegram.handlers import (
     admin,
     buttons,
     commands,
+    digests,
     errors,
     fallback,
     interview,
+    introductions,
     knowledge,
     peers,
 )
@@ -50,6 +54,7 @@ USER_COMMANDS = (
     ("skip", "bot.command.skip"),
     ("status", "bot.command.status"),
     ("peers", "peers.command.peers"),
+    ("digest", "outreach.command.digest"),
     ("ask", "bot.command.ask"),
     ("language", "bot.command.language"),
     ("cancel", "bot.command.cancel"),
@@ -61,7 +66,20 @@ ADMIN_COMMANDS = (
     ("export", "bot.command.export"),
     ("map", "peers.command.map"),
 )
-FEATURES = (interview, commands, account, admin, peers, knowledge, buttons, fallback, errors)
+#: `digests` comes first: its typed-time-zone handler must see that text before the interview.
+FEATURES = (
+    digests,
+    interview,
+    commands,
+    account,
+    admin,
+    peers,
+    introductions,
+    knowledge,
+    buttons,
+    fallback,
+    errors,
+)
 #: Connections to the Bot API. PTB's default (256) costs CPU on every request (httpcore scans
 #: its pool), and 32 keep-alive connections carry far more than Telegram's ~30 sends/second.
 CONNECTIONS = 32
@@ -108,6 +126,8 @@ def opener(settings: Settings, services: Services | None) -> PostInit:
         else:
             data.services = services
         await set_commands(app, settings)
+        await schedule.start(app)
+        introductions.start_expiry(app)
 
     return post_init
 
