@@ -32,10 +32,10 @@ def period_of(frequency: str, now: datetime, zone: ZoneInfo) -> str:
 
 def period_start(frequency: str, now: datetime, zone: ZoneInfo) -> datetime:
     """Local midnight starting the period `now` is in, as UTC."""
-    day = _local(now, zone).date()
-    first = day - timedelta(days=day.weekday()) if frequency == WEEKLY else day.replace(day=1)
     if frequency not in (WEEKLY, MONTHLY):
         raise ValueError(f"no digest period for frequency {frequency!r}")
+    day = _local(now, zone).date()
+    first = day - timedelta(days=day.weekday()) if frequency == WEEKLY else day.replace(day=1)
     return datetime.combine(first, time(0), zone).astimezone(UTC)
 
 
