@@ -22,6 +22,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 from telegram.ext import Application, Job, JobQueue
@@ -50,13 +51,19 @@ class DigestJob:
 
     leader_id: int
     frequency: str
-    at: time  # local hour, with the leader's zone as tzinfo
+    hour: int
+    zone: str  # the zone's name: times in different zones but at the same hour compare equal
     days: tuple[int, ...] = ()
     month_day: int | None = None
 
     @property
     def name(self) -> str:
         return job_name(self.leader_id)
+
+    @property
+    def at(self) -> time:
+        """The local hour with the leader's zone as tzinfo (APScheduler follows its DST)."""
+        return time(self.hour, tzinfo=ZoneInfo(self.zone))
 
 
 def job_name(leader_id: int) -> str:
@@ -72,10 +79,10 @@ def job_for(settings: DigestSettings) -> DigestJob | None:
     """The job a leader's settings call for; None when no digest can reach them."""
     if not settings.reachable or settings.frequency not in ("weekly", "monthly"):
         return None
-    at = time(settings.hour, tzinfo=settings.zone)
+    leader_id, hour, zone = settings.leader_id, settings.hour, settings.timezone
     if settings.frequency == "weekly":
-        return DigestJob(settings.leader_id, "weekly", at, days=(ptb_weekday(settings.weekday),))
-    return DigestJob(settings.leader_id, "monthly", at, month_day=settings.month_day)
+        return DigestJob(leader_id, "weekly", hour, zone, days=(ptb_weekday(settings.weekday),))
+    return DigestJob(leader_id, "monthly", hour, zone, month_day=settings.month_day)
 
 
 def overdue(settings: Sequence[DigestSettings], done: Collection[int], now: datetime) -> list[int]:
