@@ -41,6 +41,9 @@ PREFIX = "digest:"
 RESYNC_EVERY = timedelta(hours=1)
 CATCH_UP = "digest-catch-up"
 RESYNC = "digest-resync"
+#: APScheduler skips a run more than a second late by default; a digest an hour late (a busy
+#: loop, a slow start) is still worth sending, and claims keep it from being sent twice.
+LATE_OK = {"misfire_grace_time": 3600, "coalesce": True}
 #: Any application whose bot_data is Helix's (handlers see theirs through a looser type).
 AnyApp = Application[Any, Any, Any, Any, BotData, Any]
 
@@ -158,9 +161,13 @@ def apply_jobs(
 
 def _add(queue: JobQueue[Any], spec: DigestJob) -> None:
     if spec.frequency == "weekly":
-        queue.run_daily(send_digest, spec.at, days=spec.days, data=spec, name=spec.name)
+        queue.run_daily(
+            send_digest, spec.at, days=spec.days, data=spec, name=spec.name, job_kwargs=LATE_OK
+        )
     elif spec.month_day is not None:
-        queue.run_monthly(send_digest, spec.at, spec.month_day, data=spec, name=spec.name)
+        queue.run_monthly(
+            send_digest, spec.at, spec.month_day, data=spec, name=spec.name, job_kwargs=LATE_OK
+        )
 
 
 async def sync(app: AnyApp, leader_ids: Collection[int] | None = None) -> None:
@@ -207,6 +214,8 @@ async def start(app: AnyApp, now: datetime | None = None) -> list[int]:
     late = await off_loop(_overdue_now, app.bot_data.services.engine, now or datetime.now(UTC))
     if late:
         log.info("%d digests fell due while the bot was down; sending them now", len(late))
-        queue.run_once(catch_up, 0, data=late, name=CATCH_UP)
+        queue.run_once(
+            catch_up, 0, data=late, name=CATCH_UP, job_kwargs={"misfire_grace_time": None}
+        )
     queue.run_repeating(resync, RESYNC_EVERY, first=RESYNC_EVERY, name=RESYNC)
     return late

@@ -12,10 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session, select
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from analysis.digest import Digest, DigestButton
+from bot.digests.markup import digest_markup
 from intake.records.importer import import_file
 from intake.storage.tables import Initiative
 from tests.bot.telegram.harness import BotHarness
+from tests.telegram_emulator import BotMessage, SimulatedUser
 
 ASKER, TARGET, SECOND, HIDDEN, PRIVATE = 7001, 7002, 7003, 7004, 7005
 NAMES = {
@@ -85,3 +89,34 @@ def leader_id(harness: BotHarness, telegram_id: int) -> int:
         ).one()
     assert found is not None
     return found
+
+
+async def send_digest(harness: BotHarness, user: SimulatedUser, *peers: int) -> BotMessage:
+    """A digest for `user` with Introduce me / Not relevant for each peer, and Pause."""
+    rows = [
+        [
+            DigestButton("introduce", f"Introduce me #{peer}", initiative_id(harness, peer)),
+            DigestButton("not_relevant", f"Not relevant #{peer}", initiative_id(harness, peer)),
+        ]
+        for peer in peers
+    ]
+    rows.append([DigestButton("pause", "Pause digests")])
+    digest = Digest(leader_id(harness, user.id), "2026-W10", "en", "Your digest", rows)
+    assert harness.app is not None
+    await harness.app.bot.send_message(user.id, digest.text, reply_markup=digest_markup(digest))
+    await harness.settle()
+    assert user.last_message is not None
+    return user.last_message
+
+
+async def send_forged(harness: BotHarness, user: SimulatedUser, data: str) -> None:
+    """A button with any payload, as a modified client could send (then pressed)."""
+    markup = InlineKeyboardMarkup([[InlineKeyboardButton("forged", callback_data=data)]])
+    assert harness.app is not None
+    await harness.app.bot.send_message(user.id, "…", reply_markup=markup)
+    await harness.settle()
+    await harness.press(user, "forged")
+
+
+def toasts(user: SimulatedUser) -> list[str]:
+    return [str(q.answer.get("text")) for q in user.callback_answers if q.answer]

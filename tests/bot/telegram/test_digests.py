@@ -17,11 +17,20 @@ from sqlmodel import Session, select
 from bot.digests.schedule import DigestJob, job_for, overdue, ptb_weekday
 from bot.telegram.digest_screen import find_zone
 from intake.storage import session_scope
-from intake.storage.digests import DigestSettings, digest_settings
+from intake.storage.digests import DigestSettings, digest_settings, update_digest_settings
 from intake.storage.tables import DigestDelivery, DigestPreference, PeerFeedback
 from tests.bot.telegram.harness import BotHarness, stored_state
-from tests.bot.telegram.outreach import ASKER, SECOND, TARGET, initiative_id, leader_id, seed
-from tests.bot.telegram.test_introductions import send_digest, toasts
+from tests.bot.telegram.outreach import (
+    ASKER,
+    NAMES,
+    SECOND,
+    TARGET,
+    initiative_id,
+    leader_id,
+    seed,
+    send_digest,
+    toasts,
+)
 from tests.telegram_emulator import SimulatedUser
 
 
@@ -241,8 +250,6 @@ async def test_not_relevant_lowers_that_peer_in_peers(leaders: BotHarness) -> No
 
 
 def _name(telegram_id: int) -> str:
-    from tests.bot.telegram.outreach import NAMES
-
     return NAMES[telegram_id]
 
 
@@ -277,3 +284,51 @@ def test_settings_payloads_decode_only_into_known_choices() -> None:
     assert numbered("p", "inp") == ("p", None)
     assert numbered("z1", "inp") is None
     assert numbered("i1x", "inp") is None
+
+
+# -- scheduled delivery, end to end ------------------------------------------------------------
+
+
+def digests_to(user: SimulatedUser) -> list[str]:
+    """The digests a user received (a digest always carries its Pause button)."""
+    return [
+        m.text or ""
+        for m in user.transcript
+        if any(b.get("callback_data") == "dg:p" for b in m.buttons)
+    ]
+
+
+async def test_a_digest_missed_while_down_is_sent_once_at_start_and_jobs_repeat_nobody(
+    leaders: BotHarness,
+) -> None:
+    assert leaders.services is not None
+    today = datetime.now(UTC).weekday()
+    with session_scope(leaders.services.engine) as session:
+        for telegram_id in (ASKER, TARGET, SECOND):
+            lid = leader_id(leaders, telegram_id)
+            update_digest_settings(session, lid, frequency="off")
+        # Due at midnight today (UTC): whenever this runs, that time has passed.
+        update_digest_settings(
+            session, leader_id(leaders, ASKER), frequency="weekly", weekday=today, hour=0
+        )
+        update_digest_settings(
+            session, leader_id(leaders, TARGET), frequency="weekly", weekday=(today + 1) % 7
+        )
+    asker, target = leaders.user(ASKER), leaders.user(TARGET)
+    await leaders.restart()
+    await leaders.settle()
+    assert len(digests_to(asker)) == 1
+    assert digests_to(target) == []  # due tomorrow: not a catch-up
+    await leaders.restart()  # a second start catches up nothing more
+    await leaders.settle()
+    assert len(digests_to(asker)) == 1
+    assert leaders.app is not None
+    assert leaders.app.job_queue is not None
+    for telegram_id in (ASKER, TARGET):
+        name = f"digest:{leader_id(leaders, telegram_id)}"
+        [job] = leaders.app.job_queue.get_jobs_by_name(name)
+        await job.run(leaders.app)  # the job firing: send this period's digest if not out
+    await leaders.settle()
+    assert len(digests_to(asker)) == 1
+    assert len(digests_to(target)) == 1
+    leaders.emulator.assert_no_rejections()

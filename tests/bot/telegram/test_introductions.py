@@ -13,10 +13,7 @@ from pathlib import Path
 
 import pytest
 from sqlmodel import Session, select
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from analysis.digest import Digest, DigestButton
-from bot.digests.markup import digest_markup
 from bot.telegram.handlers.introductions import EXPIRY_JOB, tell_outcomes
 from intake.storage.tables import IntroRequest
 from tests.bot.telegram.harness import BotHarness
@@ -29,6 +26,9 @@ from tests.bot.telegram.outreach import (
     initiative_id,
     leader_id,
     seed,
+    send_digest,
+    send_forged,
+    toasts,
 )
 from tests.telegram_emulator import BotMessage, SimulatedUser
 
@@ -37,37 +37,6 @@ from tests.telegram_emulator import BotMessage, SimulatedUser
 def leaders(harness: BotHarness, tmp_path: Path) -> BotHarness:
     seed(harness, tmp_path)
     return harness
-
-
-async def send_digest(harness: BotHarness, user: SimulatedUser, *peers: int) -> BotMessage:
-    """A digest for `user` with Introduce me / Not relevant for each peer, and Pause."""
-    rows = [
-        [
-            DigestButton("introduce", f"Introduce me #{peer}", initiative_id(harness, peer)),
-            DigestButton("not_relevant", f"Not relevant #{peer}", initiative_id(harness, peer)),
-        ]
-        for peer in peers
-    ]
-    rows.append([DigestButton("pause", "Pause digests")])
-    digest = Digest(leader_id(harness, user.id), "2026-W10", "en", "Your digest", rows)
-    assert harness.app is not None
-    await harness.app.bot.send_message(user.id, digest.text, reply_markup=digest_markup(digest))
-    await harness.settle()
-    assert user.last_message is not None
-    return user.last_message
-
-
-async def send_forged(harness: BotHarness, user: SimulatedUser, data: str) -> None:
-    """A button with any payload, as a modified client could send (then pressed)."""
-    markup = InlineKeyboardMarkup([[InlineKeyboardButton("forged", callback_data=data)]])
-    assert harness.app is not None
-    await harness.app.bot.send_message(user.id, "…", reply_markup=markup)
-    await harness.settle()
-    await harness.press(user, "forged")
-
-
-def toasts(user: SimulatedUser) -> list[str]:
-    return [str(q.answer.get("text")) for q in user.callback_answers if q.answer]
 
 
 def links(message: BotMessage) -> list[str]:
