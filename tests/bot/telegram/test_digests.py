@@ -7,13 +7,14 @@ running application's JobQueue holds after `post_init` and after each change.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlmodel import Session, select
 
+from analysis.digest import due_at
 from bot.digests.schedule import CATCH_UP, DigestJob, job_for, overdue, ptb_weekday
 from bot.telegram.digest_screen import find_zone
 from intake.storage import session_scope
@@ -116,10 +117,6 @@ async def test_digest_before_an_interview_asks_to_finish_it_first(harness: BotHa
 
 async def test_settings_round_trip_edits_one_message_and_reschedules(leaders: BotHarness) -> None:
     user = leaders.user(ASKER)
-    await leaders.restart()  # the schedule is built from the database at start
-    assert job_of(leaders, ASKER) == DigestJob(
-        leader_id(leaders, ASKER), "weekly", 9, "UTC", days=(1,)
-    )
     screen = await leaders.command(user, "digest")
     assert "Every week, on Monday at 09:00" in (screen.text or "")
     assert "Time zone: UTC" in (screen.text or "")
@@ -143,8 +140,9 @@ async def test_settings_round_trip_edits_one_message_and_reschedules(leaders: Bo
     await leaders.press(user, "📅 Day")
     screen = await leaders.press(user, "Sunday")
     assert "Every week, on Sunday at 18:00" in (screen.text or "")
-    assert job_of(leaders, ASKER) is not None
-    assert job_of(leaders, ASKER).days == (0,)  # type: ignore[union-attr]
+    assert job_of(leaders, ASKER) == DigestJob(
+        leader_id(leaders, ASKER), "weekly", 18, "UTC", days=(0,)
+    )
     await leaders.press(user, "Off")
     assert job_of(leaders, ASKER) is None
     assert stored(leaders, ASKER).frequency == "off"
@@ -202,15 +200,14 @@ async def test_an_unknown_zone_gets_an_example_and_another_try(leaders: BotHarne
 
 
 async def test_deleteme_removes_the_job_and_every_outreach_row(leaders: BotHarness) -> None:
-    user = leaders.user(ASKER)
-    await leaders.restart()
-    target = leaders.user(TARGET)
+    user, target = leaders.user(ASKER), leaders.user(TARGET)
+    for someone in (user, target):
+        await leaders.command(someone, "digest")
+        await leaders.press(someone, "Monthly")
+    assert job_of(leaders, ASKER) is not None
     await send_digest(leaders, user, TARGET, SECOND)
     await leaders.press(user, f"Introduce me #{TARGET}")
     await leaders.press(user, f"Not relevant #{SECOND}")
-    await leaders.command(user, "digest")
-    await leaders.press(user, "Monthly")
-    assert job_of(leaders, ASKER) is not None
     assert target.last_message is not None
     me = leader_id(leaders, ASKER)
     await leaders.command(user, "deleteme")
@@ -223,7 +220,7 @@ async def test_deleteme_removes_the_job_and_every_outreach_row(leaders: BotHarne
     with Session(leaders.services.engine) as db:
         for table in (DigestPreference, DigestDelivery, PeerFeedback):
             assert not db.exec(select(table).where(table.leader_id == me)).all()
-    assert job_of(leaders, TARGET) is not None
+    assert job_of(leaders, TARGET) is not None  # everyone else keeps theirs
 
 
 # -- preview and "not relevant" (these embed initiatives: the real model) ----------------------
@@ -298,6 +295,17 @@ def digests_to(user: SimulatedUser) -> list[str]:
     ]
 
 
+def later_this_week(now: datetime) -> tuple[str, int, int]:
+    """A (zone, weekday, hour) whose digest is not due yet this week, whatever day it is."""
+    for zone in ("UTC", "Etc/GMT+12"):  # late on a Sunday in UTC, it is earlier at UTC-12
+        for weekday in range(7):
+            for hour in (9, 23):
+                due = due_at("weekly", now, ZoneInfo(zone), weekday=weekday, hour=hour)
+                if due > now + timedelta(hours=1):
+                    return zone, weekday, hour
+    raise AssertionError("no later time this week")
+
+
 async def test_a_digest_missed_while_down_is_sent_once_at_start_and_jobs_repeat_nobody(
     leaders: BotHarness,
 ) -> None:
@@ -311,8 +319,14 @@ async def test_a_digest_missed_while_down_is_sent_once_at_start_and_jobs_repeat_
         update_digest_settings(
             session, leader_id(leaders, ASKER), frequency="weekly", weekday=today, hour=0
         )
+        zone, weekday, hour = later_this_week(datetime.now(UTC))
         update_digest_settings(
-            session, leader_id(leaders, TARGET), frequency="weekly", weekday=(today + 1) % 7
+            session,
+            leader_id(leaders, TARGET),
+            frequency="weekly",
+            weekday=weekday,
+            hour=hour,
+            timezone=zone,
         )
     asker, target = leaders.user(ASKER), leaders.user(TARGET)
     await leaders.restart()
@@ -324,6 +338,10 @@ async def test_a_digest_missed_while_down_is_sent_once_at_start_and_jobs_repeat_
     assert leaders.app is not None
     assert leaders.app.job_queue is not None
     assert not leaders.app.job_queue.get_jobs_by_name(CATCH_UP)
+    assert job_of(leaders, TARGET) == DigestJob(  # the schedule, rebuilt from the database
+        leader_id(leaders, TARGET), "weekly", hour, zone, days=(ptb_weekday(weekday),)
+    )
+    assert job_of(leaders, SECOND) is None
     for telegram_id in (ASKER, TARGET):
         name = f"digest:{leader_id(leaders, telegram_id)}"
         [job] = leaders.app.job_queue.get_jobs_by_name(name)

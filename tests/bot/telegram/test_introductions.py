@@ -171,14 +171,14 @@ async def test_forged_and_stale_payloads_get_a_friendly_toast_and_change_nothing
 
 async def test_pause_turns_digests_off_and_says_how_to_resume(leaders: BotHarness) -> None:
     asker = leaders.user(ASKER)
+    await leaders.command(asker, "digest")
+    await leaders.press(asker, "Monthly")
     assert leaders.app is not None
     assert leaders.app.job_queue is not None
     name = f"digest:{leader_id(leaders, ASKER)}"
-    await leaders.restart()  # post_init schedules the imported leaders
-    assert leaders.app.job_queue is not None
     assert leaders.app.job_queue.get_jobs_by_name(name)
-    await send_digest(leaders, asker, TARGET)
-    said = await leaders.press(asker, "Pause digests")
+    digest = await send_digest(leaders, asker, TARGET)
+    said = await leaders.press(asker, "Pause digests", digest.message_id)
     assert "send /digest" in (said.text or "")
     assert "Digests paused" in toasts(asker)
     assert not leaders.app.job_queue.get_jobs_by_name(name)
