@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from analysis.metrics import SystemMetrics
 from analysis.profiles import Profile
@@ -111,17 +111,10 @@ def entry_of(profile: Profile) -> Entry:
     )
 
 
-def as_utc(moment: datetime | None) -> datetime | None:
-    """SQLite hands timestamps back naive; they were written in UTC."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)
-
-
 def new_since(entries: Iterable[Entry], since: datetime, now: datetime) -> list[Entry]:
     """Entries that joined in [since, now], newest first (unknown join times are not news)."""
-    found = [e for e in entries if (j := as_utc(e.joined)) is not None and since <= j <= now]
-    return sorted(found, key=lambda e: (as_utc(e.joined), e.initiative_id), reverse=True)
+    found = [e for e in entries if e.joined is not None and since <= e.joined <= now]
+    return sorted(found, key=lambda e: (e.joined, e.initiative_id), reverse=True)
 
 
 def fold_category(category: str) -> str:

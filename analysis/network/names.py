@@ -90,7 +90,11 @@ def similarity(a: str, b: str) -> float:
     fa, fb = fold(a), fold(b)
     if fa == fb or fa.replace(" ", "") == fb.replace(" ", ""):
         return 1.0 if fa or fb else 0.0
-    ta, tb = _content_tokens(fa), _content_tokens(fb)
+    return _dice(_content_tokens(fa), _content_tokens(fb))
+
+
+def _dice(ta: list[str], tb: list[str]) -> float:
+    """Dice over two token lists, a token matching at most one other (fuzzy when long)."""
     if not ta or not tb:
         return 0.0
     unused = list(tb)
@@ -117,28 +121,55 @@ class NameIndex:
         self._names = dict(names)
         self._exact: dict[str, set[str]] = defaultdict(set)
         self._by_token: dict[str, set[str]] = defaultdict(set)
+        self._tokens: dict[str, list[str]] = {}
+        self._matched: dict[str, str | None] = {}
         for key, name in self._names.items():
             folded = fold(name)
             self._exact[folded.replace(" ", "")].add(key)
-            for token in _content_tokens(folded):
+            tokens = _content_tokens(folded)
+            self._tokens[key] = tokens
+            for token in tokens:
                 self._by_token[token].add(key)
 
     def match(self, name: str) -> str | None:
         """The key of the one initiative `name` stands for, or None (unknown or ambiguous)."""
         folded = fold(name)
+        if folded not in self._matched:  # a council or a funder is named by many initiatives
+            self._matched[folded] = self._match(folded)
+        return self._matched[folded]
+
+    def _match(self, folded: str) -> str | None:
         if not folded:
             return None
         exact = self._exact.get(folded.replace(" ", ""), set())
         if exact:
             return next(iter(exact)) if len(exact) == 1 else None
+        tokens = _content_tokens(folded)
         candidates: set[str] = set()
-        for token in _content_tokens(folded):
+        for token in tokens:
             candidates |= self._by_token.get(token, set())
+        # No candidate folds to `folded` (the exact lookup said so), so `similarity` would be
+        # Dice over the content tokens: computed on the tokens kept at indexing, and only for
+        # candidates whose token counts still allow the threshold.
         scored = sorted(
-            ((similarity(folded, self._names[key]), key) for key in candidates), reverse=True
+            (
+                (_dice(tokens, theirs), key)
+                for key in candidates
+                if self._may_reach(len(tokens), len(theirs := self._tokens[key]))
+            ),
+            reverse=True,
         )
         if not scored or scored[0][0] < self._threshold:
             return None
         if len(scored) > 1 and scored[1][0] == scored[0][0]:
             return None
         return scored[0][1]
+
+    def _may_reach(self, mine: int, theirs: int) -> bool:
+        """Whether token counts alone still allow the threshold (Dice <= 2 min / sum).
+
+        Past the exact lookup, `similarity` is Dice over content tokens, so a candidate with
+        far more or fewer tokens can be skipped unscored: with many similar names ("Food Bank
+        Eastbrook 1".."40") scoring every candidate made graph building quadratic.
+        """
+        return 2 * min(mine, theirs) / (mine + theirs) >= self._threshold
