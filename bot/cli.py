@@ -44,9 +44,9 @@ def get_settings() -> Settings:
 
 
 def _register_all(get: Callable[[], Settings]) -> None:
-    from bot.commands import analysis, chat, data, form, knowledge, telegram
+    from bot.commands import analysis, chat, data, digest, form, knowledge, telegram
 
-    for module in (analysis, chat, data, form, knowledge, telegram):
+    for module in (analysis, chat, data, digest, form, knowledge, telegram):
         module.register(app, get)
 
 

@@ -28,6 +28,7 @@ from sqlalchemy import Engine
 from telegram.ext import Application, Job, JobQueue
 
 from analysis.digest import due_at, period_of
+from bot.digests.delivery import deliver
 from bot.telegram.context import BotData, HelixContext
 from bot.telegram.turns import off_loop
 from intake.storage import session_scope
@@ -184,8 +185,6 @@ async def send_digest(context: HelixContext) -> None:
     job = context.job
     if job is None or not isinstance(job.data, DigestJob):
         return
-    from bot.digests.delivery import deliver  # TEMP until digest-delivery lands
-
     summary = await deliver(context.bot, context.services, leader_ids=[job.data.leader_id])
     log.info("digest for leader %s: %s", job.data.leader_id, summary)
 
@@ -195,8 +194,6 @@ async def catch_up(context: HelixContext) -> None:
     job = context.job
     ids = list(job.data) if job is not None and isinstance(job.data, list) else []
     if ids:
-        from bot.digests.delivery import deliver  # TEMP until digest-delivery lands
-
         summary = await deliver(context.bot, context.services, leader_ids=ids)
         log.info("digest catch-up for %d leaders: %s", len(ids), summary)
 

@@ -1,7 +1,8 @@
 """The composition root of the Telegram surface: `build_application(settings, services)`.
 
 One `Application` per process: HTML by default (every user text is escaped in `render`), the
-AIORateLimiter in front of every send (it honours 429 `retry_after`), a retrying HTTP client for
+priority rate limiter in front of every send (replies to people go before digests; it honours
+429 `retry_after`, see `bot/digests/limiter.py`), a retrying HTTP client for
 5xx and unsent requests, a typed `HelixContext`, and the services opened in `post_init` (off the
 event loop: migrations and demo data are blocking) and closed in `post_shutdown`. Tests and the
 benchmark inject their own `Services` and a faster rate; the bot then leaves closing them to the
@@ -19,9 +20,10 @@ from typing import Any
 from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
 from bot.digests import schedule
+from bot.digests.limiter import PriorityRateLimiter
 from bot.services import Services, open_services
 from bot.settings import Settings
 from bot.telegram.context import BotData, HelixApp, HelixContext
@@ -170,7 +172,7 @@ def build_application(
         .base_file_url(file_url_for(settings.telegram_api_url))
         .request(request)
         .defaults(defaults)
-        .rate_limiter(AIORateLimiter(overall_max_rate=rate_limit, max_retries=max_retries))
+        .rate_limiter(PriorityRateLimiter(rate_limit, max_retries=max_retries))
         .context_types(ContextTypes(context=HelixContext, bot_data=BotData))
         .concurrent_updates(True)
         .application_class(application_class, kwargs=application_kwargs)

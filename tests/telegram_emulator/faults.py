@@ -1,14 +1,17 @@
 """Injected failures: the next N calls of a method answer 429/403/5xx or answer slowly.
 
 Faults are checked before the method runs, so a failed call changes nothing (as on Telegram,
-where a refused send delivers nothing). They exist to exercise the bot's error policy: RetryAfter
-pacing under AIORateLimiter, marking blocked users inactive, backoff on 5xx and timeouts.
+where a refused send delivers nothing). A held call waits, undelivered, until the test releases
+it; a client that disconnects meanwhile (a killed process) leaves it never delivered. They exist
+to exercise the bot's error policy: RetryAfter pacing in the rate limiter, marking blocked users
+inactive, backoff on 5xx and timeouts, and a digest run killed mid-send.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from tests.telegram_emulator.errors import BLOCKED, DEACTIVATED
@@ -31,6 +34,8 @@ class Fault:
     retry_after: int | None = None
     migrate_to_chat_id: int | None = None
     delay: float = 0.0
+    gate: asyncio.Event | None = field(default=None, repr=False)  # held calls wait for it
+    arrived: int = 0  # held calls that reached the gate
 
     @classmethod
     def too_many_requests(cls, retry_after: int = 1) -> Fault:
@@ -52,6 +57,15 @@ class Fault:
     @classmethod
     def slow(cls, seconds: float) -> Fault:
         return cls(delay=seconds)
+
+    @classmethod
+    def held(cls) -> Fault:
+        """Calls wait at a gate until `release()`, then run normally (arm it `times=N` for N)."""
+        return cls(gate=asyncio.Event())
+
+    def release(self) -> None:
+        if self.gate is not None:
+            self.gate.set()
 
     def body(self) -> tuple[str, str]:
         """(content type, body) of the HTTP answer."""

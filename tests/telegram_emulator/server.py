@@ -18,7 +18,7 @@ from aiohttp import web
 
 from tests.telegram_emulator import methods_bot, methods_messages
 from tests.telegram_emulator.errors import NOT_FOUND, UNAUTHORIZED, ApiError, bad_request
-from tests.telegram_emulator.faults import FaultPlan
+from tests.telegram_emulator.faults import Fault, FaultPlan
 from tests.telegram_emulator.models import ApiCall, Rejection
 from tests.telegram_emulator.params import Params, read_params
 from tests.telegram_emulator.state import EmulatorState
@@ -98,6 +98,21 @@ class ApiServer:
         except TimeoutError:
             return
 
+    async def _hold(self, fault: Fault) -> None:
+        """Keep a call at its fault's gate; a client that hangs up cancels it, undelivered."""
+        assert fault.gate is not None
+        fault.arrived += 1
+        self.state.changes.notify()
+        waits = [
+            asyncio.ensure_future(self._closing.wait()),
+            asyncio.ensure_future(fault.gate.wait()),
+        ]
+        try:
+            await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for wait in waits:
+                wait.cancel()
+
     async def _download(self, request: web.Request) -> web.Response:
         stored = self.state.files.by_path(request.match_info["path"])
         if request.match_info["token"] != self.state.token or stored is None:
@@ -145,6 +160,8 @@ class ApiServer:
             except ValueError:
                 raise bad_request("can't parse JSON object") from None
             fault = self.faults.take(name, params.raw.get("chat_id"))
+            if fault is not None and fault.gate is not None:
+                await self._hold(fault)
             if fault is not None and fault.status is not None:
                 await self._pause(fault.delay)
                 content_type, body = fault.body()

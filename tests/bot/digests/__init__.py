@@ -1,0 +1,1 @@
+"""Tests of digest delivery (`bot/digests`, `helix digest run`) against the Bot API emulator."""
