@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,7 +28,13 @@ from intake.storage.digests import (
     update_digest_settings,
 )
 from intake.storage.tables import Initiative, Leader
-from tests.analysis.digest.conftest import TELEGRAM_BASE, days_before, set_joined
+from tests.analysis.digest.conftest import (
+    TELEGRAM_BASE,
+    days_before,
+    demo_records,
+    import_rows,
+    set_joined,
+)
 from tests.analysis.digest.helpers import NOW
 
 UNLISTED = ("fw-12", "ep-10")
@@ -141,10 +148,8 @@ def test_introduce_me_only_for_consenting_reachable_peers(
 
 
 def test_a_leaders_other_initiatives_are_never_their_peers(
-    tmp_path: Any, demo_rows: list[dict[str, Any]], digest_vectors: InitiativeVectors
+    tmp_path: Path, demo_rows: list[dict[str, Any]], digest_vectors: InitiativeVectors
 ) -> None:
-    from tests.analysis.digest.conftest import demo_records, import_rows
-
     rows = demo_records(demo_rows)
     twin = next(r for r in rows if r["id"] == "fw-02")
     for row in rows:
