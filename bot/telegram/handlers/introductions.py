@@ -1,7 +1,7 @@
 """The buttons under a digest and the answers to introduction requests.
 
 `dg:i<id>` "Introduce me", `dg:n<id>` "Not relevant", `dg:p` "Pause digests";
-`in:y<id>` / `in:n<id>` accept or decline a request. Every rule lives in `bot.introductions`
+`in:y<id>` / `in:n<id>` accept or decline a request. Every rule lives in `analysis.introductions`
 and is checked against the database for the person who pressed; here a refusal becomes a short
 toast (a forged or stale payload never raises). Messages to the *other* person go straight
 through the bot: they are not part of that person's screen, so no lock of theirs is needed.
@@ -22,9 +22,9 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import CallbackQueryHandler
 
-from bot import introductions
+from analysis import introductions
+from analysis.introductions import Outcome, Party
 from bot.digests import schedule
-from bot.introductions import Outcome, Party
 from bot.services import Services
 from bot.telegram import callbacks, screens
 from bot.telegram.context import HelixApp, HelixContext
