@@ -13,13 +13,12 @@ file, which is fine while one of them answers conveners.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import networkx as nx
 from sqlalchemy import Engine
-from sqlmodel import select
 
 from analysis.clusters import (
     Cluster,
@@ -33,7 +32,7 @@ from analysis.matching.scoring import meaning_of
 from analysis.network import build_graph
 from analysis.profiles import Profile, load_profiles
 from intake.storage import session_scope
-from intake.storage.tables import Leader
+from intake.storage.leaders import find_leader
 
 TOP_PEERS = 3
 
@@ -107,14 +106,16 @@ def leader_peers(
     *,
     k: int = TOP_PEERS,
     language: str = "en",
+    penalties: Mapping[str, float] | None = None,
 ) -> LeaderPeers:
     """Peers of the initiative this leader submitted most recently, for their own eyes.
 
     Only initiatives whose leaders agreed to be listed are candidates; the leader's own
-    initiative is compared whether or not it is listed (it is theirs).
+    initiative is compared whether or not it is listed (it is theirs). `penalties` (peer key
+    -> score factor) is the leader's "not relevant" feedback from their digests.
     """
     with session_scope(engine) as session:
-        leader = session.exec(select(Leader).where(Leader.user_key == user_key)).first()
+        leader = find_leader(session, user_key)  # also an imported leader, by Telegram id
         leader_id = leader.id if leader else None
     if leader_id is None:
         return LeaderPeers(None, [])
@@ -124,5 +125,7 @@ def leader_peers(
         return LeaderPeers(None, [])
     mine = max(own, key=lambda p: (p.created_at is not None, p.created_at, p.db_id))
     vector_set = vectors.vectors_for(profiles)
-    found = peers(profiles, mine.key, k=k, vectors=vector_set, language=language)
+    found = peers(
+        profiles, mine.key, k=k, vectors=vector_set, language=language, penalties=penalties
+    )
     return LeaderPeers(mine, found)

@@ -22,7 +22,9 @@ from analysis.matching import InitiativeVectors, open_initiative_vectors
 from bot.settings import Settings
 from intake.form import DefinitionError, FormDefinition, load_definition
 from intake.records.importer import import_file
-from intake.storage import InterviewStore, create_db_engine, upgrade_database
+from intake.storage import InterviewStore, create_db_engine, session_scope, upgrade_database
+from intake.storage.digests import penalties
+from intake.storage.leaders import find_leader
 from intake.storage.tables import Initiative
 from knowledge.base import KnowledgeBase
 from knowledge.chroma import close_client
@@ -86,8 +88,14 @@ class Services:
             return self._vectors
 
     def leader_peers(self, user_key: str, language: str = "en") -> LeaderPeers:
-        """The top peers of this leader's initiative (listed initiatives only), in `language`."""
-        return leader_peers(self.engine, self.initiative_vectors(), user_key, language=language)
+        """The top peers of this leader's initiative (listed initiatives only), in `language`,
+        with the peers they marked "not relevant" in a digest lowered."""
+        with session_scope(self.engine) as session:
+            leader = find_leader(session, user_key)
+            lowered = penalties(session, leader.id) if leader and leader.id else {}
+        return leader_peers(
+            self.engine, self.initiative_vectors(), user_key, language=language, penalties=lowered
+        )
 
     def change_systems(self) -> ChangeSystems:
         """Every initiative with its issue cluster; cluster ids persist in the data directory."""

@@ -7,7 +7,8 @@ priority rate limiter in front of every send (replies to people go before digest
 event loop: migrations and demo data are blocking) and closed in `post_shutdown`. Tests and the
 benchmark inject their own `Services` and a faster rate; the bot then leaves closing them to the
 caller. Handlers come from one module per feature, registered in an order that matters: feature
-commands first, then buttons, then the fallbacks that catch whatever is left.
+commands first, then buttons, then the fallbacks that catch whatever is left. `post_init` also
+schedules every leader's digest from the database and the hourly introduction expiry job.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
+from bot.digests import schedule
 from bot.digests.limiter import PriorityRateLimiter
 from bot.services import Services, open_services
 from bot.settings import Settings
@@ -30,9 +32,11 @@ from bot.telegram.handlers import (
     admin,
     buttons,
     commands,
+    digests,
     errors,
     fallback,
     interview,
+    introductions,
     knowledge,
     peers,
 )
@@ -52,6 +56,7 @@ USER_COMMANDS = (
     ("skip", "bot.command.skip"),
     ("status", "bot.command.status"),
     ("peers", "peers.command.peers"),
+    ("digest", "outreach.command.digest"),
     ("ask", "bot.command.ask"),
     ("language", "bot.command.language"),
     ("cancel", "bot.command.cancel"),
@@ -63,7 +68,20 @@ ADMIN_COMMANDS = (
     ("export", "bot.command.export"),
     ("map", "peers.command.map"),
 )
-FEATURES = (interview, commands, account, admin, peers, knowledge, buttons, fallback, errors)
+#: `digests` comes first: its typed-time-zone handler must see that text before the interview.
+FEATURES = (
+    digests,
+    interview,
+    commands,
+    account,
+    admin,
+    peers,
+    introductions,
+    knowledge,
+    buttons,
+    fallback,
+    errors,
+)
 #: Connections to the Bot API. PTB's default (256) costs CPU on every request (httpcore scans
 #: its pool), and 32 keep-alive connections carry far more than Telegram's ~30 sends/second.
 CONNECTIONS = 32
@@ -110,6 +128,8 @@ def opener(settings: Settings, services: Services | None) -> PostInit:
         else:
             data.services = services
         await set_commands(app, settings)
+        await schedule.start(app)
+        introductions.start_expiry(app)
 
     return post_init
 

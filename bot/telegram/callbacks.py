@@ -8,13 +8,14 @@ wrong question. Arguments are indexes into that same screen (choices, items, rev
 terms), never raw user text, so every payload is a few bytes, far below Telegram's 64-byte cap.
 
 Buttons that do not belong to an interview screen (welcome-back menu, language, delete
-confirmation) use fixed payloads: `w:c`, `l:es`, `del:yes`. Digest and introduction buttons
-must work weeks later and after restarts, so they carry database ids (`dg:i12` introduce me to
-initiative 12, `dg:n12` not relevant, `dg:p` pause, `in:y7` / `in:n7` accept or decline
-request 7); their handlers check every id against the database and the user who pressed, so
-a forged payload can only ever act on the presser's own rows. Every payload is built by
-`encode` and every handler pattern by `pattern`, both here, so no other module spells callback
-data (`bot/digests/markup.py` builds digest payloads through `encode`).
+confirmation, /digest settings) use fixed payloads: `w:c`, `l:es`, `del:yes`, `ds:h18`.
+Digest and introduction buttons must work weeks later and after restarts, so they carry
+database ids (`dg:i12` introduce me to initiative 12, `dg:n12` not relevant, `dg:p` pause,
+`in:y7` / `in:n7` accept or decline request 7); their handlers check every id against the
+database and the user who pressed, so a forged payload can only ever act on the presser's own
+rows. Every payload is built by `encode` and every handler pattern by `pattern`, both here, so
+no other module spells callback data (`bot/digests/markup.py` builds digest payloads through
+`encode`).
 """
 
 from __future__ import annotations
@@ -67,7 +68,17 @@ DIGEST = "dg"  # dg:i<initiative id> introduce me, dg:n<initiative id> not relev
 DIGEST_INTRODUCE, DIGEST_NOT_RELEVANT, DIGEST_PAUSE = "i", "n", "p"
 INTRO = "in"  # in:y<request id> accept, in:n<request id> decline
 INTRO_ACCEPT, INTRO_DECLINE = "y", "n"
-FIXED_OPS = frozenset({RESUME, LANGUAGE, DELETE, DIGEST, INTRO})
+SETTINGS = "ds"  # /digest settings: ds:w, ds:d3, ds:h14, ds:qs ... (see `settings_choice`)
+SET_WEEKLY, SET_MONTHLY, SET_OFF = "w", "m", "o"
+SET_DAY, SET_HOUR = "d", "h"  # bare: open the picker; with a number: choose it
+SET_QUIET_NOTE, SET_QUIET_SKIP = "qn", "qs"
+SET_ZONE, SET_PREVIEW = "z", "v"
+_SETTING_ACTIONS = frozenset(
+    {SET_WEEKLY, SET_MONTHLY, SET_OFF, SET_DAY, SET_HOUR, SET_QUIET_NOTE, SET_QUIET_SKIP}
+    | {SET_ZONE, SET_PREVIEW}
+)
+_NUMBERED = frozenset({SET_DAY, SET_HOUR})
+FIXED_OPS = frozenset({RESUME, LANGUAGE, DELETE, DIGEST, INTRO, SETTINGS})
 
 
 @dataclass(frozen=True)
@@ -125,6 +136,34 @@ def decode(data: str | None) -> Press | None:
             return None
         return Press(op=op, fingerprint=screen, index=int(raw_index))
     return None if raw_index else Press(op=op, fingerprint=screen)
+
+
+def numbered(arg: str, actions: str) -> tuple[str, int | None] | None:
+    """`i12` -> ("i", 12), `p` -> ("p", None) for a fixed menu whose arg is a letter of
+    `actions` plus an optional id; None for anything else (a forged or foreign payload)."""
+    action, number = arg[:1], arg[1:]
+    if not action or action not in actions:
+        return None
+    if not number:
+        return action, None
+    if not (number.isascii() and number.isdigit()) or len(number) > 12:
+        return None
+    return action, int(number)
+
+
+def settings_choice(press: Press | None) -> tuple[str, int | None] | None:
+    """A /digest settings button as (action, number): ("d", 3), ("h", None), ("w", None)."""
+    if press is None or press.op != SETTINGS:
+        return None
+    for action in sorted(_SETTING_ACTIONS, key=len, reverse=True):
+        if press.arg.startswith(action):
+            rest = press.arg[len(action) :]
+            if not rest:
+                return action, None
+            if action in _NUMBERED and rest.isascii() and rest.isdigit() and len(rest) <= 2:
+                return action, int(rest)
+            return None
+    return None
 
 
 def event_for(press: Press, prompt: Prompt) -> Event | None:

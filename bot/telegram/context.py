@@ -67,6 +67,9 @@ class UserMemory:
 
     prompt: PromptMessage | None = None
     typed: deque[TypedAnswer] = field(default_factory=lambda: deque(maxlen=TYPED_MEMORY))
+    waiting_for: str | None = (
+        None  # "timezone": their next text answers /digest, not the interview
+    )
 
     def shown(self, message: PromptMessage) -> None:
         """`message` now shows the user's current screen (and carries its live keyboard)."""
@@ -123,6 +126,12 @@ class BotData:
         else:
             self._memory.move_to_end(user_key)
         return found
+
+    def waiting_for(self, user_key: str) -> str | None:
+        """What this user's next text is expected to be, if anything (without touching the
+        memory's order: a message filter asks this for every text)."""
+        found = self._memory.get(user_key)
+        return found.waiting_for if found is not None else None
 
     def forget(self, user_key: str) -> None:
         self._memory.pop(user_key, None)

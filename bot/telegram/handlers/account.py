@@ -5,7 +5,8 @@ stop before a send ever fails with 403; /start later makes them active again.
 
 /deleteme asks first (two buttons), then calls `store.erase` and reports what was removed per
 table, so the user can see that the erasure happened rather than trust that it did. The bot's
-in-memory notes about the user (live keyboard, recent typed answers) are dropped as well.
+in-memory notes about the user (live keyboard, recent typed answers) are dropped as well, and
+so is their scheduled digest job.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.ext import CallbackQueryHandler, ChatMemberHandler, CommandHandler, filters
 
+from bot.digests import schedule
 from bot.telegram import callbacks, screens
 from bot.telegram.context import HelixApp
 from bot.telegram.render import esc
@@ -74,7 +76,10 @@ async def on_delete_choice(turn: Turn) -> None:
     if press.arg != callbacks.DELETE_YES:
         await turn.say(t("bot.delete.cancelled", turn.lang))
         return
+    leader_id = await off_loop(schedule.leader_id_of, turn.services.engine, turn.key)
     counts = await off_loop(turn.services.store.erase, turn.key)
+    if leader_id is not None:
+        await schedule.sync(turn.context.application, [leader_id])  # no row left: no job
     turn.context.runtime.forget(turn.key)
     if turn.context.user_data is not None:
         turn.context.user_data.clear()

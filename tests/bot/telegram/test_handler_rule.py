@@ -16,13 +16,26 @@ from bot.telegram.handlers import (
     admin,
     buttons,
     commands,
+    digests,
     fallback,
     interview,
+    introductions,
     knowledge,
     peers,
 )
 
-MODULES = (account, admin, buttons, commands, fallback, interview, knowledge, peers)
+MODULES = (
+    account,
+    admin,
+    buttons,
+    commands,
+    digests,
+    fallback,
+    interview,
+    introductions,
+    knowledge,
+    peers,
+)
 
 
 def _handlers(module: ModuleType) -> dict[str, object]:
