@@ -29,7 +29,7 @@ from typing import Any, Literal, Protocol, TypeVar
 
 from telegram import Bot, Message
 from telegram.constants import ParseMode
-from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ExtBot
 
 from analysis.digest import Digest, build_digests, period_of
@@ -239,8 +239,11 @@ async def _send(
     for attempt in range(1, policy.attempts + 1):
         try:
             message = await _send_message(bot, chat_id, digest)
-        except Forbidden as exc:
-            log.info("leader %d blocked the bot: no more digests", leader_id)
+        except (Forbidden, BadRequest) as exc:
+            if isinstance(exc, BadRequest) and not _unreachable(exc):
+                log.error("digest for leader %d refused: %s", leader_id, exc)
+                return "failed", None, f"{type(exc).__name__}: {exc}"
+            log.info("leader %d cannot be reached (%s): no more digests", leader_id, exc)
             await off_loop(services.store.mark_inactive, f"tg:{chat_id}")
             return "inactive", None, str(exc)
         except (NetworkError, RetryAfter) as exc:  # TimedOut is a NetworkError
@@ -258,6 +261,15 @@ async def _send(
         else:
             return "sent", message.message_id, None
     raise AssertionError("unreachable: the last attempt returns")
+
+
+def _unreachable(error: BadRequest) -> bool:
+    """ "Chat not found": an imported leader who never opened the bot (or a deleted account).
+
+    Like a block, nothing will change until they write to the bot, and `/start` reactivates
+    them; retrying every run would only fail every run (and exit 1 from every cron job).
+    """
+    return "chat not found" in str(error).lower()
 
 
 async def _send_message(bot: Bot, chat_id: int, digest: Digest) -> Message:

@@ -167,3 +167,17 @@ async def test_a_leader_who_blocked_the_bot_is_marked_inactive_and_never_retried
     assert [s.telegram_id for s in (i.settings for i in due(services))].count(gone) == 0
     assert await run(bot, services, due(services)) == RunSummary()
     assert len(emulator.calls_to("sendMessage")) == calls
+
+
+async def test_a_leader_who_never_opened_the_bot_is_marked_inactive_not_failed(
+    emulator: TelegramEmulator, bot: ExtBot[Any], services: Services, tmp_path: Path
+) -> None:
+    stranger = {**simple_records(1)[0], "id": "t-x", "name": "Never started"}
+    stranger["leader"] = {"name": "Nobody Yet", "telegram_id": 9_999_001}  # no chat with the bot
+    import_records(services.settings.database_url, [stranger], tmp_path)
+    summary = await run(bot, services, due(services))
+    assert summary == RunSummary(sent=LEADERS, inactive=1)
+    with session_scope(services.engine) as session:
+        leader = session.exec(select(Leader).where(Leader.telegram_id == 9_999_001)).one()
+        assert leader.active is False
+    assert await run(bot, services, due(services)) == RunSummary()  # not retried every run
