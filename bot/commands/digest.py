@@ -28,13 +28,13 @@ from rich.console import Console
 from rich.markup import escape
 from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Defaults, ExtBot
 
 from analysis.digest import Digest
 from analysis.matching import VectorStoreMismatch
+from bot.commands.telegram import telegram_start_errors
 from bot.digests.delivery import RunSummary, deliver, due_digests, preview
-from bot.services import Services, StartupError, open_services
+from bot.services import Services, open_services
 from bot.settings import Settings
 from bot.telegram.handlers.errors import install_log_redaction
 from knowledge.chroma import StoreUnavailable
@@ -122,16 +122,8 @@ async def _run(
     assert settings.telegram_bot_token is not None
     install_log_redaction(settings.telegram_bot_token.get_secret_value())
     bot = telegram_bot(settings)
-    try:
+    with telegram_start_errors(settings):
         await bot.initialize()
-    except InvalidToken:
-        raise StartupError(
-            "TELEGRAM_BOT_TOKEN was refused by Telegram: copy it again from @BotFather"
-        ) from None
-    except NetworkError as exc:
-        raise StartupError(
-            f"Cannot reach the Telegram Bot API at {settings.telegram_api_url}: {exc}"
-        ) from None
     try:
         return await deliver(bot, services, leader_ids=leader_ids)
     finally:

@@ -9,7 +9,8 @@ server (a local `telegram-bot-api`, or the test emulator).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
@@ -40,8 +41,15 @@ def run_bot(settings: Settings) -> None:
     # Opt into PTB's timedelta `retry_after` now: PTB warns on every 429 otherwise.
     os.environ.setdefault("PTB_TIMEDELTA", "1")
     app = build_application(settings)
-    try:
+    with telegram_start_errors(settings):
         _serve(app, settings)
+
+
+@contextmanager
+def telegram_start_errors(settings: Settings) -> Iterator[None]:
+    """A refused token or an unreachable Bot API becomes one line a deployer can act on."""
+    try:
+        yield
     except InvalidToken:
         raise StartupError(
             "TELEGRAM_BOT_TOKEN was refused by Telegram: copy it again from @BotFather"

@@ -208,13 +208,16 @@ async def test_a_dry_run_prints_every_digest_and_sends_and_claims_nothing(
 async def test_a_digest_that_fails_makes_the_run_exit_1_and_leader_picks_who(
     emulator: TelegramEmulator, sqlite_url: str, tmp_path: Path
 ) -> None:
-    reachable, never_started = LEADERS[0], LEADERS[1]
-    emulator.user(reachable)  # the other never opened the bot: Telegram has no chat with them
+    reachable, refused = LEADERS[0], LEADERS[1]
+    emulator.user(reachable)
+    emulator.user(refused)
+    # Refused on its merits (not a network error, not an unreachable user): failed, not retried.
+    emulator.fail("sendMessage", Fault(400, "Bad Request: can't parse entities"), chat_id=refused)
     engine = create_db_engine(sqlite_url)
     with session_scope(engine) as session:
         ids = [
             str(session.exec(select(Leader.id).where(Leader.telegram_id == tid)).one())
-            for tid in (reachable, never_started)
+            for tid in (reachable, refused)
         ]
     engine.dispose()
     env = helix_env(tmp_path / "data", sqlite_url, emulator)

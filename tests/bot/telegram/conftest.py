@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.bot.telegram.harness import BotHarness, bot_harness, loopback_env
+from tests.bot.telegram.outreach import seed
 
 
 @pytest.fixture
@@ -16,3 +17,10 @@ async def harness(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncItera
     loopback_env(monkeypatch)
     async with bot_harness(tmp_path) as running:
         yield running
+
+
+@pytest.fixture
+def leaders(harness: BotHarness, tmp_path: Path) -> BotHarness:
+    """The harness with leaders seeded for digests and introductions (`outreach.seed`)."""
+    seed(harness, tmp_path)
+    return harness

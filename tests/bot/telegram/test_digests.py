@@ -11,7 +11,6 @@ from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pytest
 from sqlmodel import Session, select
 
 from analysis.digest import due_at
@@ -33,12 +32,6 @@ from tests.bot.telegram.outreach import (
     toasts,
 )
 from tests.telegram_emulator import SimulatedUser
-
-
-@pytest.fixture
-def leaders(harness: BotHarness, tmp_path: Path) -> BotHarness:
-    seed(harness, tmp_path)
-    return harness
 
 
 def stored(harness: BotHarness, telegram_id: int) -> DigestSettings:

@@ -9,9 +9,7 @@ timeout is driven by calling the expiry job's work with a clock two weeks ahead.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-import pytest
 from sqlmodel import Session, select
 
 from bot.telegram.handlers.introductions import EXPIRY_JOB, tell_outcomes
@@ -25,18 +23,11 @@ from tests.bot.telegram.outreach import (
     TARGET,
     initiative_id,
     leader_id,
-    seed,
     send_digest,
     send_forged,
     toasts,
 )
 from tests.telegram_emulator import BotMessage, SimulatedUser
-
-
-@pytest.fixture
-def leaders(harness: BotHarness, tmp_path: Path) -> BotHarness:
-    seed(harness, tmp_path)
-    return harness
 
 
 def links(message: BotMessage) -> list[str]:
