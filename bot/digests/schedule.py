@@ -8,7 +8,9 @@ the hour. A job only asks `deliver` to send *this* leader's digest; claims in th
 table make a second process, a catch-up or `helix digest run` at the same moment harmless.
 
 At start, a digest whose due time in the current period passed while the bot was down is sent
-once (`overdue`). The pure parts (`job_for`, `overdue`) decide everything; the rest applies it.
+once (`overdue`); the hourly re-sync does the same for digests whose send failed. Jobs that
+fire together are sent in one batch (`_batched`). The pure parts (`job_for`, `overdue`) decide
+everything; the rest applies it.
 
 PTB numbers weekdays 0 = Sunday .. 6 = Saturday (changed in v20), the store 0 = Monday; the
 time handed to `run_daily` / `run_monthly` carries the leader's `ZoneInfo`, so APScheduler
@@ -181,25 +183,54 @@ async def sync(app: AnyApp, leader_ids: Collection[int] | None = None) -> None:
 
 
 async def send_digest(context: HelixContext) -> None:
-    """A leader's job fired: send this period's digest unless it is already out."""
+    """A leader's job fired: send this period's digest (in a batch) unless it is already out."""
     job = context.job
-    if job is None or not isinstance(job.data, DigestJob):
+    if job is not None and isinstance(job.data, DigestJob):
+        await _batched(context, [job.data.leader_id])
+
+
+async def _batched(context: HelixContext, leader_ids: Collection[int]) -> None:
+    """Send these leaders' digests together with every other job that fires meanwhile.
+
+    Most leaders keep the default day and hour, so hundreds of jobs fire in the same second;
+    one `deliver` per job would read every profile and cluster hundreds of times. The first
+    job to fire runs the batch; jobs firing while it runs only add their leader, and the
+    loop takes them all in one more `deliver`.
+    """
+    data = context.bot_data
+    data.digest_pending.update(leader_ids)
+    if data.digest_flushing:
         return
-    summary = await deliver(context.bot, context.services, leader_ids=[job.data.leader_id])
-    log.info("digest for leader %s: %s", job.data.leader_id, summary)
+    data.digest_flushing = True
+    try:
+        while data.digest_pending:
+            batch = sorted(data.digest_pending)
+            data.digest_pending.clear()
+            try:
+                summary = await deliver(context.bot, context.services, leader_ids=batch)
+            except Exception:  # the hourly catch-up tries these leaders again
+                log.exception("digest batch of %d leaders failed", len(batch))
+            else:
+                log.info("digests for %d leaders: %s", len(batch), summary)
+    finally:
+        data.digest_flushing = False
 
 
 async def catch_up(context: HelixContext) -> None:
-    """Once after start: send what fell due while the bot was down."""
+    """Send what is overdue: missed while the bot was down, or failed and not yet sent."""
     job = context.job
     ids = list(job.data) if job is not None and isinstance(job.data, list) else []
     if ids:
-        summary = await deliver(context.bot, context.services, leader_ids=ids)
-        log.info("digest catch-up for %d leaders: %s", len(ids), summary)
+        log.info("catching up %d overdue digests", len(ids))
+        await _batched(context, ids)
 
 
 async def resync(context: HelixContext) -> None:
+    """Hourly: reschedule from the database, and retry overdue digests (a failed send)."""
     await sync(context.application)
+    late = await off_loop(_overdue_now, context.services.engine, datetime.now(UTC))
+    if late:
+        await _batched(context, late)
 
 
 async def start(app: AnyApp, now: datetime | None = None) -> list[int]:

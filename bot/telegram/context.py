@@ -93,6 +93,9 @@ class BotData:
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         self._memory: OrderedDict[str, UserMemory] = OrderedDict()
         self.knowledge_lock = asyncio.Lock()
+        #: Leaders whose digest job fired and who wait for the next batch (`digests.schedule`).
+        self.digest_pending: set[int] = set()
+        self.digest_flushing = False
 
     @property
     def services(self) -> Services:

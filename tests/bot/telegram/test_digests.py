@@ -7,14 +7,17 @@ running application's JobQueue holds after `post_init` and after each change.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlmodel import Session, select
 
 from analysis.digest import due_at
-from bot.digests.schedule import CATCH_UP, DigestJob, job_for, overdue, ptb_weekday
+from bot.digests.schedule import CATCH_UP, DigestJob, job_for, overdue, ptb_weekday, sync
 from bot.telegram.digest_screen import find_zone
 from intake.storage import session_scope
 from intake.storage.digests import DigestSettings, digest_settings, update_digest_settings
@@ -342,4 +345,34 @@ async def test_a_digest_missed_while_down_is_sent_once_at_start_and_jobs_repeat_
     await leaders.settle()
     assert len(digests_to(asker)) == 1
     assert len(digests_to(target)) == 1
+    leaders.emulator.assert_no_rejections()
+
+
+async def test_jobs_that_fire_together_are_sent_in_one_batch_each_digest_once(
+    leaders: BotHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert leaders.services is not None
+    assert leaders.app is not None
+    assert leaders.app.job_queue is not None
+    people = [ASKER, TARGET, SECOND]
+    users = [leaders.user(telegram_id) for telegram_id in people]  # each has a chat with the bot
+    with session_scope(leaders.services.engine) as session:
+        for telegram_id in people:  # everyone keeps the default day and hour
+            update_digest_settings(session, leader_id(leaders, telegram_id), frequency="weekly")
+    await sync(leaders.app)
+    jobs = [
+        job
+        for telegram_id in people
+        for job in leaders.app.job_queue.get_jobs_by_name(
+            f"digest:{leader_id(leaders, telegram_id)}"
+        )
+    ]
+    assert len(jobs) == len(people)
+    caplog.set_level(logging.INFO, logger="bot.digests.schedule")
+    await asyncio.gather(*(job.run(leaders.app) for job in jobs))  # the same second
+    await leaders.settle()
+    for user in users:
+        assert len(digests_to(user)) == 1
+    batches = [r.getMessage() for r in caplog.records if r.getMessage().startswith("digests for")]
+    assert 1 <= len(batches) <= 2  # the first job's batch, then at most one for the rest
     leaders.emulator.assert_no_rejections()
