@@ -1,10 +1,15 @@
 """Digest delivery: the send rate to 1,000 leaders, and reply latency for people chatting.
 
 Run `python benchmarks/digest_delivery.py` (`--leaders N`, `--people N`, `--think S`,
-`--json-only`). One process, one event loop, as in production: the Telegram emulator on
-loopback, the real Helix Application (fixture interview, SQLite, `rate_limit=30` so the priority
-limiter enforces Telegram's real budget), and the digest run in process through `app.bot`, so
-digests and interview replies share one limiter, in their two lanes.
+`--json-only`). Two processes, as in production, where the Bot API is another server: a driver
+process runs the Telegram emulator and the simulated people (it parses every digest's HTML and
+times every reply); this process runs the real Helix Application (fixture interview, SQLite,
+`rate_limit=30` so the priority limiter enforces Telegram's real budget), polling the emulator
+over loopback HTTP, and the digest run through `app.bot`, so digests and interview replies share
+one limiter, in their two lanes. `--inline` puts the emulator and the people back in the bot's
+process and event loop (the first layout); `--probe` logs event-loop lag, GC pauses and slow
+SQLite statements in the bot process (`stall_probe.py`); `--gc-freeze` calls `gc.freeze()` in
+the bot process after the first run, an experiment (Helix itself does not).
 
 Phases, each on its own leaders:
 1. `alone`: N digests with nobody chatting: delivery rate as a share of 30 msg/s (aim >= 90 %).
@@ -21,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import platform
@@ -29,6 +35,7 @@ import statistics
 import sys
 import tempfile
 import time
+from contextlib import AsyncExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -138,68 +145,212 @@ async def crowd(
     return [x for seat_latencies in seats for x in seat_latencies]
 
 
-async def bench(leaders: int, people: int, think: float, chat_only_s: float) -> dict[str, Any]:
+class InlineCrowd:
+    """The people in this process, beside the bot (the old layout, kept for comparison)."""
+
+    def __init__(self, emulator: Any, people: int, think: float) -> None:
+        self.emulator, self.people, self.think = emulator, people, think
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[list[float]] | None = None
+
+    async def register(self, user_ids: list[int]) -> None:
+        for uid in user_ids:
+            self.emulator.user(uid)
+
+    async def start(self, first_uid: int) -> None:
+        self._stop = asyncio.Event()
+        self._task = asyncio.create_task(
+            crowd(self.emulator, self.people, self.think, self._stop, first_uid)
+        )
+
+    async def stop(self) -> list[float]:
+        assert self._task is not None
+        self._stop.set()
+        return await self._task
+
+    async def rejections(self) -> int:
+        return len(self.emulator.rejections)
+
+
+class DriverCrowd:
+    """The emulator and the people in a driver process, as Telegram is in production: the bot
+    process pays only for its own work (HTTP to the API, handlers, storage)."""
+
+    def __init__(self, driver: asyncio.subprocess.Process) -> None:
+        assert driver.stdin is not None
+        assert driver.stdout is not None
+        self.driver, self._in, self._out = driver, driver.stdin, driver.stdout
+
+    async def ask(self, line: str) -> str:
+        self._in.write(line.encode() + b"\n")
+        await self._in.drain()
+        return (await self._out.readline()).decode().strip()
+
+    async def register(self, user_ids: list[int]) -> None:
+        assert await self.ask("USERS " + json.dumps(user_ids)) == "OK"
+
+    async def start(self, first_uid: int) -> None:
+        assert await self.ask(f"CHAT {first_uid}") == "OK"
+
+    async def stop(self) -> list[float]:
+        answer = await self.ask("STOP")
+        return list(json.loads(answer.removeprefix("LATENCIES ")))
+
+    async def rejections(self) -> int:
+        return int((await self.ask("REJECTIONS")).split()[1])
+
+
+async def drive(people: int, think: float) -> None:
+    """Driver process: the emulator and the people, obeying one command per stdin line."""
+    from tests.telegram_emulator import TelegramEmulator
+
+    os.environ.update({"NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"})
+    async with TelegramEmulator() as emulator:
+        local = InlineCrowd(emulator, people, think)
+        print(f"PORT {emulator.port}", flush=True)
+        while True:
+            line = (await asyncio.to_thread(sys.stdin.readline)).strip()
+            command, _, argument = line.partition(" ")
+            if command == "USERS":
+                await local.register(json.loads(argument))
+                print("OK", flush=True)
+            elif command == "CHAT":
+                await local.start(int(argument))
+                print("OK", flush=True)
+            elif command == "STOP":
+                print("LATENCIES " + json.dumps(await local.stop()), flush=True)
+            elif command == "REJECTIONS":
+                print(f"REJECTIONS {await local.rejections()}", flush=True)
+            else:  # EXIT or end of input: the bot has stopped polling
+                return
+
+
+async def bench(
+    leaders: int,
+    people: int,
+    think: float,
+    chat_only_s: float,
+    *,
+    inline: bool = False,
+    probe: bool = False,
+    gc_freeze: bool = False,
+) -> dict[str, Any]:
+    from types import SimpleNamespace
+
+    from benchmarks.stall_probe import StallProbe
     from bot.digests.delivery import Policy, send_due
     from intake.storage.db import session_scope
     from intake.storage.digests import recipients
     from tests.bot.digests.seed import import_records, simple_records
-    from tests.bot.telegram.harness import BotHarness, make_settings
-    from tests.telegram_emulator import TelegramEmulator
+    from tests.bot.telegram.harness import BotHarness, make_settings, serving
+    from tests.telegram_emulator import DEFAULT_TOKEN, TelegramEmulator
 
-    os.environ.update({"NO_PROXY": "127.0.0.1,localhost", "PTB_TIMEDELTA": "1"})
+    env = {**os.environ, "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"}
+    os.environ.update(
+        {"NO_PROXY": env["NO_PROXY"], "no_proxy": env["no_proxy"], "PTB_TIMEDELTA": "1"}
+    )
     with tempfile.TemporaryDirectory(prefix="helix-digest-bench-") as folder:
-        async with TelegramEmulator() as emulator:
-            settings = make_settings(emulator, Path(folder))
-            rows = simple_records(2 * leaders)
-            import_records(settings.database_url, rows, Path(folder))
-            for row in rows:
-                emulator.user(row["leader"]["telegram_id"])
-            harness = BotHarness(emulator, settings, rate_limit=LIMIT)
+        stack = AsyncExitStack()
+        crowd_: InlineCrowd | DriverCrowd
+        if inline:
+            emulator = await stack.enter_async_context(TelegramEmulator())
+            crowd_ = InlineCrowd(emulator, people, think)
+            api: Any = emulator
+        else:
+            driver = await asyncio.create_subprocess_exec(
+                sys.executable,
+                __file__,
+                "--driver",
+                "--people",
+                str(people),
+                "--think",
+                str(think),
+                stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.PIPE,
+                env=env,
+                limit=2**26,
+            )
+            crowd_ = DriverCrowd(driver)
+            assert driver.stdout is not None
+            port = int((await driver.stdout.readline()).decode().split()[1])
+            api = SimpleNamespace(token=DEFAULT_TOKEN, base_url=f"http://127.0.0.1:{port}/bot")
+        settings = make_settings(api, Path(folder))
+        rows = simple_records(2 * leaders)
+        import_records(settings.database_url, rows, Path(folder))
+        await crowd_.register([row["leader"]["telegram_id"] for row in rows])
+        if inline:
+            harness = BotHarness(api, settings, rate_limit=LIMIT)
             await harness.start()
-            try:
-                assert harness.services is not None
-                assert harness.app is not None
-                with session_scope(harness.services.engine) as session:
-                    due = digests_for(recipients(session))
-                bot, services = harness.app.bot, harness.services
+            assert harness.app is not None
+            assert harness.services is not None
+            app, services = harness.app, harness.services
+        else:
+            from bot.services import open_services
+            from bot.telegram.app import build_application
 
-                async def run(items: list[Any]) -> tuple[float, Any]:
-                    started = time.perf_counter()
-                    summary = await send_due(
-                        bot, services, items, clock=lambda: NOW, policy=Policy()
-                    )
-                    return time.perf_counter() - started, summary
+            services = open_services(settings)
+            app = build_application(settings, services, rate_limit=LIMIT, retry_backoff=0.01)
+            await stack.enter_async_context(serving(app))
+        stalls = StallProbe()
+        try:
+            with session_scope(services.engine) as session:
+                due = digests_for(recipients(session))
+            bot = app.bot
 
-                alone_s, alone = await run(due[:leaders])
-                waits: dict[str, list[float]] = {}
-                time_token_waits(waits)
-                stop = asyncio.Event()
-                chatting = asyncio.create_task(crowd(emulator, people, think, stop, 50_000))
-                await asyncio.sleep(think)  # everyone is mid-interview when the run starts
-                chat_s, during = await run(due[leaders:])
-                stop.set()
-                latencies = await chatting
-                token_waits = {
-                    lane: {
-                        "sends": len(found),
-                        "p50_ms": 1000 * statistics.median(found),
-                        "p95_ms": 1000 * percentile(found, 0.95),
-                    }
-                    for lane, found in waits.items()
+            async def run(items: list[Any]) -> tuple[float, Any]:
+                started = time.perf_counter()
+                summary = await send_due(bot, services, items, clock=lambda: NOW, policy=Policy())
+                return time.perf_counter() - started, summary
+
+            alone_s, alone = await run(due[:leaders])
+            if gc_freeze:  # an experiment: startup's objects out of the collector's sight
+                gc.collect()
+                gc.freeze()
+            waits: dict[str, list[float]] = {}
+            time_token_waits(waits)
+            if probe:
+                stalls.start(services.engine)
+            await crowd_.start(50_000)
+            await asyncio.sleep(think)  # everyone is mid-interview when the run starts
+            chat_s, during = await run(due[leaders:])
+            latencies = await crowd_.stop()
+            await stalls.stop()
+            stalls_chat = stalls.report() if probe else None
+            token_waits = {
+                lane: {
+                    "sends": len(found),
+                    "p50_ms": 1000 * statistics.median(found),
+                    "p95_ms": 1000 * percentile(found, 0.95),
                 }
-                waits.clear()
-                stop = asyncio.Event()
-                baseline_task = asyncio.create_task(crowd(emulator, people, think, stop, 60_000))
-                await asyncio.sleep(chat_only_s)
-                stop.set()
-                baseline = await baseline_task
-                rejections = len(emulator.rejections)
-            finally:
+                for lane, found in waits.items()
+            }
+            waits.clear()
+            stalls = StallProbe()
+            if probe:
+                stalls.start(services.engine)
+            await crowd_.start(60_000)
+            await asyncio.sleep(chat_only_s)
+            baseline = await crowd_.stop()
+            await stalls.stop()
+            stalls_base = stalls.report() if probe else None
+            rejections = await crowd_.rejections()
+        finally:
+            if inline:
                 await harness.stop()
+                await stack.aclose()
+            else:
+                await stack.aclose()  # stop polling before the driver goes
+                services.close()
+                assert isinstance(crowd_, DriverCrowd)
+                crowd_._in.write(b"EXIT\n")
+                await crowd_._in.drain()
+                await crowd_.driver.wait()
     return {
         "leaders": leaders,
         "people": people,
         "think_s": think,
+        "emulator": "in the bot's process" if inline else "its own process",
+        "gc_freeze": gc_freeze,
         "alone": {
             "seconds": alone_s,
             "per_s": leaders / alone_s,
@@ -215,11 +366,13 @@ async def bench(leaders: int, people: int, think: float, chat_only_s: float) -> 
             "latency_p50_ms": 1000 * statistics.median(latencies),
             "latency_p95_ms": 1000 * percentile(latencies, 0.95),
             "token_wait": token_waits,
+            "stalls": stalls_chat,
         },
         "chat_only": {
             "replies": len(baseline),
             "latency_p50_ms": 1000 * statistics.median(baseline),
             "latency_p95_ms": 1000 * percentile(baseline, 0.95),
+            "stalls": stalls_base,
         },
         "rejections": rejections,
         "python": platform.python_version(),
@@ -234,8 +387,35 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--think", type=float, default=3.0, help="mean seconds between answers")
     parser.add_argument("--chat-only", type=float, default=60.0, help="seconds of baseline chat")
     parser.add_argument("--json-only", action="store_true", help="print only the JSON report")
+    parser.add_argument(
+        "--inline",
+        action="store_true",
+        help="run the emulator and the people in the bot's process (the old layout)",
+    )
+    parser.add_argument(
+        "--probe", action="store_true", help="log loop lag, GC pauses and slow SQLite statements"
+    )
+    parser.add_argument(
+        "--gc-freeze",
+        action="store_true",
+        help="gc.freeze() in the bot process after the first run (an experiment, not Helix's)",
+    )
+    parser.add_argument("--driver", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    report = asyncio.run(bench(args.leaders, args.people, args.think, args.chat_only))
+    if args.driver:
+        asyncio.run(drive(args.people, args.think))
+        return 0
+    report = asyncio.run(
+        bench(
+            args.leaders,
+            args.people,
+            args.think,
+            args.chat_only,
+            inline=args.inline,
+            probe=args.probe,
+            gc_freeze=args.gc_freeze,
+        )
+    )
     if not args.json_only:
         alone, chat, base = report["alone"], report["chat"], report["chat_only"]
         print(
@@ -252,6 +432,17 @@ def main(argv: list[str] | None = None) -> int:
                 f"  {lane} sends waited for a token: p50 {wait['p50_ms']:.1f} ms, "
                 f"p95 {wait['p95_ms']:.1f} ms ({wait['sends']} sends)"
             )
+        for label, phase in (("with the run", chat), ("no run", base)):
+            if phase["stalls"]:
+                found = phase["stalls"]
+                print(
+                    f"  probe, {label}: loop lag >= 100 ms "
+                    f"{found['loop_lags_over_threshold']} times "
+                    f"({found['loop_lag_total_s']:.2f} s, max {found['loop_lag_max_ms']:.0f} ms); "
+                    f"GC pauses >= 10 ms {found['gc_pauses_over_10ms']} (max "
+                    f"{found['gc_pause_max_ms']:.0f} ms); commits p50 {found['commit_p50_ms']:.1f}"
+                    f" ms, p99 {found['commit_p99_ms']:.1f} ms"
+                )
         print(
             f"chat, no run: p50 {base['latency_p50_ms']:.0f} ms, p95 "
             f"{base['latency_p95_ms']:.0f} ms over {base['replies']} replies\n"
