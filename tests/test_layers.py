@@ -3,8 +3,8 @@
 `bot` is the only package that imports `telegram`, and nothing imports `bot`. Inside `intake`
 the subpackages form a ladder, each allowed to use only the rungs below it:
 `form` (the interview as data) <- `engine` (runs a form) <- `storage` (persists both) <-
-`records.importer`; the record model itself (`records.model`, `records.reading`) stands alone so
-storage, import and export can all share it. `knowledge` stands alone; `analysis` reads intake's
+`records.importer`; the record model itself (`records.model`, `records.reading`, and
+`records.cleaning` below them) stands alone so storage, import and export can all share it. `knowledge` stands alone; `analysis` reads intake's
 tables and may use knowledge's embedder.
 """
 
@@ -24,8 +24,9 @@ ALLOWED: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("intake.i18n", ()),
     ("intake.form", ("intake.form", "intake.i18n")),
     ("intake.engine", ("intake.engine", "intake.form", "intake.i18n")),
-    ("intake.records.model", ()),
-    ("intake.records.reading", ("intake.records.model",)),
+    ("intake.records.cleaning", ()),
+    ("intake.records.model", ("intake.records.cleaning",)),
+    ("intake.records.reading", ("intake.records.model", "intake.records.cleaning")),
     ("intake.records", ("intake.records", "intake.storage")),
     (
         "intake.storage",

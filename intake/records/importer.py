@@ -85,6 +85,11 @@ def _parse(handle: BinaryIO, fmt: Format, report: ImportReport) -> dict[Any, _Pa
         except ValidationError as exc:
             report.rejected.append((number, describe_errors(exc)))
             continue
+        except (TypeError, ValueError, ArithmeticError, RecursionError) as exc:
+            # A last guard: cleaning and the model should refuse first, but one odd line must
+            # never end the import with a traceback.
+            report.rejected.append((number, f"record: cannot be read ({type(exc).__name__})"))
+            continue
         for name in record.unknown_fields():
             if name not in unknown:
                 unknown.add(name)
@@ -124,11 +129,15 @@ def _describe_key(key: tuple[Any, ...]) -> str:
 # --- writing ------------------------------------------------------------------------------
 
 
+_SAVE_ERRORS = (SQLAlchemyError, ValueError, TypeError, ArithmeticError)
+"""What saving one bad record can raise (a driver's OverflowError is not an SQLAlchemyError)."""
+
+
 def _store_batch(engine: Engine, batch: list[_Parsed], report: ImportReport) -> None:
     try:
         with session_scope(engine, write=True) as session:
             outcomes = [_store(session, parsed.record) for parsed in batch]
-    except SQLAlchemyError:
+    except _SAVE_ERRORS:
         for parsed in batch:
             _store_one(engine, parsed, report)
         return
@@ -140,7 +149,7 @@ def _store_one(engine: Engine, parsed: _Parsed, report: ImportReport) -> None:
     try:
         with session_scope(engine, write=True) as session:
             outcome = _store(session, parsed.record)
-    except SQLAlchemyError as exc:
+    except _SAVE_ERRORS as exc:
         detail = str(getattr(exc, "orig", exc)).splitlines()[0]
         report.rejected.append((parsed.line, f"could not be saved: {detail}"))
         return

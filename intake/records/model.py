@@ -13,6 +13,7 @@ in `extra` (never an error). Unknown keys inside nested objects are refused inst
 from __future__ import annotations
 
 import json
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -23,6 +24,8 @@ from pydantic import (
     ValidationError,
     field_validator,
 )
+
+from intake.records.cleaning import CleaningError, parse_json, strip_text
 
 TASKS: tuple[str, ...] = (
     "visioning",
@@ -36,10 +39,14 @@ TASKS: tuple[str, ...] = (
 """Waddell's seven change-system tasks, in the order the interview asks them."""
 TaskLevel = Literal["none", "minor", "core"]
 _LEVEL_NUMBERS = {0: "none", 1: "minor", 2: "core"}
+_WEBSITE = re.compile(
+    r"[a-z][a-z0-9+.-]*://\S+$|(?:[^\s/.:]+\.)+[a-z][a-z0-9-]*[a-z0-9](?::\d+)?(?:[/?#]\S*)?$",
+    re.IGNORECASE,
+)
 
 
 def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
+    return strip_text(value) if isinstance(value, str) else value
 
 
 def _blank_to_none(value: Any) -> Any:
@@ -82,7 +89,8 @@ class PsLinkRecord(_Part):
 
 class LeaderRecord(_Part):
     name: OptionalText = None
-    telegram_id: int | None = None
+    telegram_id: Annotated[int, Field(ge=-(2**63), le=2**63 - 1)] | None = None
+    """A 64-bit integer, as the database column is; a larger one is refused, not overflowed."""
 
 
 class NeedRecord(_Part):
@@ -166,6 +174,8 @@ class InitiativeRecord(BaseModel):
         if value is None:
             return {}
         if isinstance(value, list):
+            if not all(isinstance(name, str) for name in value):
+                raise ValueError('a task list holds task names, such as ["visioning"]')
             value = {name: "core" for name in value}
         if not isinstance(value, dict):
             return value
@@ -178,6 +188,17 @@ class InitiativeRecord(BaseModel):
                 level = _LEVEL_NUMBERS.get(level, level)
             levels[name] = level.strip().lower() if isinstance(level, str) else level
         return {name: levels[name] for name in TASKS if name in levels}
+
+    @field_validator("website")
+    @classmethod
+    def _website(cls, value: str | None) -> str | None:
+        """A dotted host with a letter top-level domain, or any address with a scheme.
+
+        `1.5` (a spreadsheet's number in the wrong column) would otherwise become `https://1.5`.
+        """
+        if value is None or _WEBSITE.match(value):
+            return value
+        raise ValueError("not a website address (such as example.org or https://...)")
 
     @field_validator("extra", mode="before")
     @classmethod
@@ -297,7 +318,9 @@ def from_cells(cells: dict[str, str]) -> dict[str, Any]:
 def _cell_value(column: str, text: str) -> Any:
     if text[0] in "[{":
         try:
-            return json.loads(text)
+            return parse_json(text)
+        except CleaningError as exc:
+            raise CellError(column, str(exc).removeprefix("record: ")) from None
         except json.JSONDecodeError as exc:
             if text[0] == "{" or column in _OBJECTS:
                 raise CellError(column, f"not valid JSON ({exc.msg})") from None

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
 
+from intake.records.cleaning import CleaningError, clean_record, parse_json
 from intake.records.model import CellError, from_cells
 
 MAX_LINE_BYTES = 64 * 1024
@@ -116,11 +117,14 @@ def _jsonl_rows(handle: BinaryIO, report: ImportReport) -> Iterator[tuple[int, A
         if not text.strip():
             continue
         try:
-            data = json.loads(text)
+            data = parse_json(text)
         except json.JSONDecodeError as exc:
             report.rejected.append(
                 (line.number, f"not valid JSON: {exc.msg} (column {exc.colno})")
             )
+            continue
+        except CleaningError as exc:
+            report.rejected.append((line.number, str(exc)))
             continue
         if not isinstance(data, dict):
             kind = type(data).__name__.replace("dict", "object").replace("list", "array")
@@ -128,7 +132,10 @@ def _jsonl_rows(handle: BinaryIO, report: ImportReport) -> Iterator[tuple[int, A
                 (line.number, f'expected a JSON object {{"name": ...}}, got {kind}')
             )
             continue
-        yield line.number, data
+        try:
+            yield line.number, clean_record(data)
+        except CleaningError as exc:
+            report.rejected.append((line.number, str(exc)))
 
 
 def _csv_rows(handle: BinaryIO, report: ImportReport) -> Iterator[tuple[int, Any]]:
@@ -141,6 +148,9 @@ def _csv_rows(handle: BinaryIO, report: ImportReport) -> Iterator[tuple[int, Any
             delimiter = _delimiter(text)
             header = _header(text, delimiter, report)
             continue
+        if "\x00" in text:  # as in JSON Lines, where a raw NUL is not valid JSON
+            report.rejected.append((number, "contains a raw NUL character"))
+            continue
         cells = next(csv.reader([text], delimiter=delimiter), [])
         if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
             report.rejected.append(
@@ -149,8 +159,8 @@ def _csv_rows(handle: BinaryIO, report: ImportReport) -> Iterator[tuple[int, Any
             continue
         named = {name: value for name, value in zip(header, cells, strict=False) if name}
         try:
-            yield number, from_cells(named)
-        except CellError as exc:
+            yield number, clean_record(from_cells(named))
+        except (CellError, CleaningError) as exc:
             report.rejected.append((number, str(exc)))
 
 
@@ -196,7 +206,12 @@ def _header(text: str, delimiter: str, report: ImportReport) -> list[str]:
         if name and name in seen:
             report.warnings.append(f"column '{name}' appears twice; the last one wins")
         seen.add(name)
-    if "name" not in seen or "issue" not in seen:
+    if "name" not in seen:
+        raise ImportFileError(
+            "the first row is not a header with a 'name' column; a CSV needs a header row "
+            "such as name,issue,... (see the docs)"
+        )
+    if "issue" not in seen:
         report.warnings.append("the header has no 'name' or 'issue' column; see the docs")
     return names
 
