@@ -4,8 +4,8 @@
 the subpackages form a ladder, each allowed to use only the rungs below it:
 `form` (the interview as data) <- `engine` (runs a form) <- `storage` (persists both) <-
 `records.importer`; the record model itself (`records.model`, `records.reading`, and
-`records.cleaning` below them) stands alone so storage, import and export can all share it. `knowledge` stands alone; `analysis` reads intake's
-tables and may use knowledge's embedder.
+`records.cleaning` below them) stands alone so storage, import and export can all share it.
+`knowledge` stands alone; `analysis` reads intake's tables and may use knowledge's embedder.
 """
 
 from __future__ import annotations
