@@ -25,7 +25,8 @@ ALLOWED: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("intake.form", ("intake.form", "intake.i18n")),
     ("intake.engine", ("intake.engine", "intake.form", "intake.i18n")),
     ("intake.records.model", ()),
-    ("intake.records.reading", ("intake.records.model",)),
+    ("intake.records.formulas", ()),
+    ("intake.records.reading", ("intake.records.model", "intake.records.formulas")),
     ("intake.records", ("intake.records", "intake.storage")),
     (
         "intake.storage",

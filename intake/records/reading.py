@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
 
+from intake.records.formulas import restore
 from intake.records.model import CellError, from_cells
 
 MAX_LINE_BYTES = 64 * 1024
@@ -147,7 +148,7 @@ def _csv_rows(handle: BinaryIO, report: ImportReport) -> Iterator[tuple[int, Any
                 (number, f"row has {len(cells)} cells but the header names {len(header)} columns")
             )
             continue
-        named = {name: value for name, value in zip(header, cells, strict=False) if name}
+        named = {name: restore(value) for name, value in zip(header, cells, strict=False) if name}
         try:
             yield number, from_cells(named)
         except CellError as exc:
