@@ -6,17 +6,21 @@ and importing. CSV and JSON Lines round-trip exactly; the Excel sheet holds the 
 and cells as the CSV (lists and objects as JSON text), forced to text so that a value starting
 with `=` is never run as a formula.
 
-Files are written to a temporary name and renamed at the end: a failed export never leaves a
-half-written file where a good one used to be. Initiatives are read in chunks, so memory stays
-flat however big the database is.
+Files are written to a temporary name and renamed at the end (`analysis.atomic`): a failed
+export never leaves a half-written file where a good one used to be. Initiatives are read in
+chunks, so memory stays flat however big the database is.
+
+Export is the last line of defence against values the importer should have refused (it now
+does): a lone surrogate is written as U+FFFD and a non-finite number as `null`
+(`analysis.standard_json`), so one stored value can never stop an export after its first record
+or produce a file that does not open. CSV cells that a spreadsheet would run as a formula are
+prefixed with a quote by default (`intake.records.formulas`; the importer removes it, so the
+round trip stays exact). JSON Lines are never altered beyond that cleaning.
 """
 
 from __future__ import annotations
 
 import csv
-import json
-import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Literal
@@ -26,17 +30,27 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import Engine
 
+from analysis import standard_json
+from analysis.atomic import atomic_path
 from analysis.profiles import iter_profiles
 from intake.records import FIELD_NAMES, InitiativeRecord, to_cells
+from intake.records.formulas import neutralise
 
 ExportFormat = Literal["jsonl", "csv", "xlsx"]
 FORMATS: tuple[ExportFormat, ...] = ("jsonl", "csv", "xlsx")
 SHEET_TITLE = "initiatives"
 
 
-def export(engine: Engine, fmt: ExportFormat, out_path: Path | str | IO[str]) -> int:
+def export(
+    engine: Engine,
+    fmt: ExportFormat,
+    out_path: Path | str | IO[str],
+    *,
+    neutralise_formulas: bool = True,
+) -> int:
     """Write every initiative to `out_path` (a path, or a text stream for jsonl/csv).
 
+    `neutralise_formulas` (CSV only) quotes cells a spreadsheet would run as formulas.
     Returns how many records were written.
     """
     if fmt not in FORMATS:
@@ -44,23 +58,12 @@ def export(engine: Engine, fmt: ExportFormat, out_path: Path | str | IO[str]) ->
     if not isinstance(out_path, str | Path):
         if fmt == "xlsx":
             raise ValueError("an Excel export needs a file path, not a stream")
-        return _write_text(engine, fmt, out_path)
-    target = Path(out_path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    os.close(handle)
-    temp = Path(temp_name)
-    try:
+        return _write_text(engine, fmt, out_path, neutralise_formulas)
+    with atomic_path(Path(out_path)) as temp:
         if fmt == "xlsx":
-            count = _write_xlsx(engine, temp)
-        else:
-            with temp.open("w", encoding="utf-8", newline="") as stream:
-                count = _write_text(engine, fmt, stream)
-        temp.replace(target)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    return count
+            return _write_xlsx(engine, temp)
+        with temp.open("w", encoding="utf-8", newline="") as stream:
+            return _write_text(engine, fmt, stream, neutralise_formulas)
 
 
 def iter_records(engine: Engine) -> Iterator[InitiativeRecord]:
@@ -68,17 +71,43 @@ def iter_records(engine: Engine) -> Iterator[InitiativeRecord]:
     return (profile.record for profile in iter_profiles(engine))
 
 
-def _write_text(engine: Engine, fmt: ExportFormat, stream: IO[str]) -> int:
+def row_cells(record: InitiativeRecord) -> list[str | int]:
+    """The record's spreadsheet row in `FIELD_NAMES` order, cleaned (see the module docstring).
+
+    Cells are `to_cells`' own unless cleaning changed the value, so ordinary records are written
+    exactly as the importer expects them.
+    """
+    cells = to_cells(record)
+    data = record.to_json()
+    row: list[str | int] = []
+    for name in FIELD_NAMES:
+        value = cells.get(name, "")
+        raw = data.get(name)
+        if isinstance(raw, dict | list):
+            cleaned = standard_json.clean(raw)
+            if cleaned != raw:  # NaN != NaN, so a non-finite number always lands here
+                value = standard_json.dumps(cleaned, separators=(",", ":"))
+        elif isinstance(value, str):
+            value = standard_json.clean_text(value)
+        row.append(value)
+    return row
+
+
+def _write_text(
+    engine: Engine, fmt: ExportFormat, stream: IO[str], neutralise_formulas: bool
+) -> int:
     count = 0
     writer = csv.writer(stream) if fmt == "csv" else None
     if writer is not None:
         writer.writerow(FIELD_NAMES)
     for record in iter_records(engine):
         if writer is not None:
-            cells = to_cells(record)
-            writer.writerow([cells.get(name, "") for name in FIELD_NAMES])
+            row = row_cells(record)
+            if neutralise_formulas:
+                row = [neutralise(c) if isinstance(c, str) else c for c in row]
+            writer.writerow(row)
         else:
-            stream.write(json.dumps(record.to_json(), ensure_ascii=False) + "\n")
+            stream.write(standard_json.dumps(record.to_json()) + "\n")
         count += 1
     stream.flush()
     return count
@@ -90,14 +119,12 @@ def _write_xlsx(engine: Engine, path: Path) -> int:
     sheet.append(list(FIELD_NAMES))
     count = 0
     for record in iter_records(engine):
-        cells = to_cells(record)
         row = []
-        for name in FIELD_NAMES:
-            value = cells.get(name)
+        for value in row_cells(record):
             cell = WriteOnlyCell(sheet, value=None)
-            if value is not None:
+            if value != "":
                 # Control characters are not allowed in the file format; everything else is
-                # kept, and the type is forced to text so `=...` stays a value.
+                # kept, and the type is forced to text so `=...` stays a value (no quote needed).
                 cell.value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", str(value))
                 cell.data_type = "s"
             row.append(cell)

@@ -3,8 +3,9 @@
 `bot` is the only package that imports `telegram`, and nothing imports `bot`. Inside `intake`
 the subpackages form a ladder, each allowed to use only the rungs below it:
 `form` (the interview as data) <- `engine` (runs a form) <- `storage` (persists both) <-
-`records.importer`; the record model itself (`records.model`, `records.reading`, and
-`records.cleaning` below them) stands alone so storage, import and export can all share it.
+`records.importer`; the record model itself (`records.model`, `records.reading`, and the pure
+`records.cleaning` and `records.formulas` below them) stands alone so storage, import and export
+can all share it.
 `knowledge` stands alone; `analysis` reads intake's tables and may use knowledge's embedder.
 """
 
@@ -25,8 +26,12 @@ ALLOWED: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("intake.form", ("intake.form", "intake.i18n")),
     ("intake.engine", ("intake.engine", "intake.form", "intake.i18n")),
     ("intake.records.cleaning", ()),
+    ("intake.records.formulas", ()),
     ("intake.records.model", ("intake.records.cleaning",)),
-    ("intake.records.reading", ("intake.records.model", "intake.records.cleaning")),
+    (
+        "intake.records.reading",
+        ("intake.records.model", "intake.records.cleaning", "intake.records.formulas"),
+    ),
     ("intake.records", ("intake.records", "intake.storage")),
     (
         "intake.storage",

@@ -13,7 +13,6 @@ the same graph always gives the same labels.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Any
 
 import networkx as nx
 
+from analysis import standard_json
 from analysis.atomic import atomic_path, write_text_atomic
 
 LIST_SEPARATOR = "; "
@@ -64,12 +64,18 @@ def _safe_attrs(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _scalar(value: Any) -> bool | int | float | str:
+    """`value` as one GraphML attribute; text goes through `clean_text` (a lone surrogate would
+    be written as a character reference XML forbids, and the file would not open)."""
+    if isinstance(value, str):
+        return standard_json.clean_text(value)
     if isinstance(value, _SCALARS):
         return value
     if isinstance(value, list | tuple | set | frozenset):
         items = sorted(value, key=str) if isinstance(value, set | frozenset) else value
-        return LIST_SEPARATOR.join(str(v) for v in items if v is not None)
-    return str(value)
+        return standard_json.clean_text(
+            LIST_SEPARATOR.join(str(v) for v in items if v is not None)
+        )
+    return standard_json.clean_text(str(value))
 
 
 def write_graphml(graph: nx.Graph, path: Path) -> Path:
@@ -153,6 +159,6 @@ def _kumu_fields(data: Mapping[str, Any]) -> dict[str, Any]:
 def write_kumu(graph: nx.Graph, path: Path) -> Path:
     """Write the Kumu blueprint of `graph` as JSON (atomically) and return `path`."""
     path = Path(path)
-    text = json.dumps(kumu_json(graph), ensure_ascii=False, indent=1)
+    text = standard_json.dumps(kumu_json(graph), indent=1)
     write_text_atomic(path, text + "\n")
     return path

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Literal
 
 from intake.records.cleaning import CleaningError, clean_record, parse_json
+from intake.records.formulas import restore
 from intake.records.model import CellError, from_cells
 
 MAX_LINE_BYTES = 64 * 1024
@@ -157,7 +158,7 @@ def _csv_rows(handle: BinaryIO, report: ImportReport) -> Iterator[tuple[int, Any
                 (number, f"row has {len(cells)} cells but the header names {len(header)} columns")
             )
             continue
-        named = {name: value for name, value in zip(header, cells, strict=False) if name}
+        named = {name: restore(value) for name, value in zip(header, cells, strict=False) if name}
         try:
             yield number, clean_record(from_cells(named))
         except (CellError, CleaningError) as exc:
