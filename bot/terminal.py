@@ -165,7 +165,7 @@ class TerminalChat:
         if prompt is None or prompt.kind == "question":
             return Text(text=text)
         word, _, rest = text.lower().partition(" ")
-        index = int(rest) - 1 if rest.strip().isdigit() else None
+        index = int(rest) - 1 if rest.strip().isdecimal() else None
         if prompt.kind == "repeat_menu":
             if word in ("a", "add"):
                 return RepeatAdd()

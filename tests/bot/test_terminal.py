@@ -280,3 +280,9 @@ def test_stored_control_characters_are_never_echoed_raw(services: Services) -> N
     assert "Ruiz" in output
     for bad in ("\x1b", "\x00", "\x7f", "\x9b", "\x07"):
         assert bad not in output
+
+
+def test_a_superscript_digit_after_edit_is_not_a_crash(services: Services) -> None:
+    """'¹'.isdigit() is True but int('¹') raises: the review must answer, not crash."""
+    output = run_chat(services, Script(["/review", "e ¹", "/quit"]))
+    assert "didn't understand" in output
