@@ -13,6 +13,7 @@ from functools import cache
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from bot.services import StartupError
 from bot.settings import Settings, SettingsError, load_settings
@@ -76,7 +77,7 @@ def main() -> None:
     try:
         app()
     except StartupError as exc:
-        err.print(f"[red]{exc}[/red]", highlight=False, soft_wrap=True)
+        err.print(f"[red]{escape(str(exc))}[/red]", highlight=False, soft_wrap=True)
         sys.exit(2)
     except KeyboardInterrupt:
         err.print("\nBye — your answers are saved.")

@@ -7,6 +7,7 @@ Both the terminal chat and the Telegram application start through `open_services
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -177,11 +178,32 @@ def _first_line(exc: BaseException) -> str:
     return str(cause).strip().splitlines()[0] if str(cause).strip() else type(cause).__name__
 
 
-def open_services(settings: Settings) -> Services:
-    """Migrate the database, load the interview, seed demo data when empty.
+SUPPORTED_DATABASES = "sqlite:///PATH or postgresql://USER:PASSWORD@HOST/NAME"
 
-    Every way this can fail on bad settings becomes a `StartupError` with one clear line.
-    """
+
+def _check_database_url(url: str) -> None:
+    """Refuse, before any driver is imported, the URLs Helix cannot keep data in."""
+    shown = _shown_url(url)
+    try:
+        parsed = make_url(url)
+    except (SQLAlchemyError, ValueError):
+        raise StartupError(
+            f"Cannot open the database {shown}: not a database URL (use {SUPPORTED_DATABASES})"
+        ) from None
+    backend = parsed.get_backend_name()
+    if backend not in ("sqlite", "postgresql"):
+        raise StartupError(
+            f"Cannot open the database {shown}: {backend} is not supported "
+            f"(use {SUPPORTED_DATABASES})"
+        )
+    if backend == "sqlite" and parsed.database in (None, "", ":memory:"):
+        raise StartupError(
+            f"Cannot open the database {shown}: it is in memory, so nothing would be kept "
+            f"(use sqlite:///PATH, or leave DATABASE_URL unset for HELIX_DATA_DIR/helix.db)"
+        )
+
+
+def _ensure_data_dir(settings: Settings) -> None:
     try:
         settings.ensure_dirs()
     except OSError as exc:
@@ -189,19 +211,49 @@ def open_services(settings: Settings) -> Services:
             f"HELIX_DATA_DIR={settings.data_dir}: cannot create the data directory "
             f"({exc.strerror or exc})"
         ) from None
+    if not os.access(settings.data_dir, os.W_OK | os.X_OK):
+        raise StartupError(
+            f"HELIX_DATA_DIR={settings.data_dir}: the data directory is not writable"
+        )
+
+
+def open_database(settings: Settings) -> Engine:
+    """The start-up path every command shares: data directory, database URL, migrations.
+
+    `helix chat`, `run`, `import`, `export`, `db upgrade` and the analysis commands all come
+    through here, so one bad setting reads the same wherever it shows up: a `StartupError`
+    with one line, which `bot.cli.main` prints before exiting with status 2.
+    """
+    _ensure_data_dir(settings)
+    url = settings.database_url
+    _check_database_url(url)
+    try:
+        upgrade_database(url)
+        return create_db_engine(url)
+    except (SQLAlchemyError, CommandError, OSError, ImportError) as exc:
+        raise StartupError(
+            f"Cannot open the database {_shown_url(url)}: {_first_line(exc)}"
+        ) from None
+
+
+def open_services(settings: Settings) -> Services:
+    """Migrate the database, load the interview, seed demo data when empty.
+
+    Every way this can fail on bad settings becomes a `StartupError` with one clear line.
+    """
+    engine = open_database(settings)
     try:
         definition = load_definition(settings.form_path)
     except DefinitionError as exc:
+        engine.dispose()
         raise StartupError(f"HELIX_FORM: {exc}") from None
-    url = settings.database_url
     try:
-        upgrade_database(url)
-        engine = create_db_engine(url)
         if settings.demo_data:
             seed_demo_data(engine)
-    except (SQLAlchemyError, CommandError, OSError) as exc:
+    except (SQLAlchemyError, OSError) as exc:
+        engine.dispose()
         raise StartupError(
-            f"Cannot open the database {_shown_url(url)}: {_first_line(exc)}"
+            f"Cannot open the database {_shown_url(settings.database_url)}: {_first_line(exc)}"
         ) from None
     return Services(
         settings=settings,

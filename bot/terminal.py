@@ -6,12 +6,14 @@ renders prompts as numbered text. Input and output are injected so tests can scr
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 
 from rich.console import Console
 from rich.markup import escape
 
+from bot.safe_text import terminal_safe
 from bot.services import Services
 from intake.engine import (
     Back,
@@ -37,6 +39,10 @@ log = logging.getLogger(__name__)
 InputFn = Callable[[str], str]
 # The engine's messages name the Done/Continue buttons; typing the word works like the button.
 DONE_WORDS = frozenset({"done", "listo", "continue", "continuar"})
+# Confirming /deleteme: option 1 or a yes in either language; anything else keeps the data.
+YES_WORDS = frozenset({"1", "y", "yes", "s", "si", "sí"})
+# Commands answered at the resume menu without leaving it.
+MENU_COMMANDS = frozenset({"help", "mydata"})
 
 
 class TerminalChat:
@@ -66,7 +72,15 @@ class TerminalChat:
         self.language = state.language
         self.say(t("chat.welcome_back" if resumed else "chat.welcome", self.language))
         if resumed and state.status != "cancelled":
-            prompt = self._welcome_back(prompt, submitted=state.status == "submitted")
+            chosen = self._welcome_back(prompt, submitted=state.status == "submitted")
+            if chosen is None:
+                return
+            prompt, pending = chosen
+            if pending is not None:
+                self.show(prompt)
+                if self.handle(pending):
+                    return
+                prompt = self.prompt or prompt
         elif resumed:
             _, prompt = store.apply(self.user_key, Start())
         self.show(prompt)
@@ -85,25 +99,39 @@ class TerminalChat:
         except EOFError:
             return None
 
-    def _welcome_back(self, prompt: Prompt, *, submitted: bool) -> Prompt:
+    def _welcome_back(
+        self, prompt: Prompt, *, submitted: bool
+    ) -> tuple[Prompt, str | None] | None:
         """Offer Continue / Review / Start over: a returning user is never silently restarted.
 
         For a submitted interview "continue" means reviewing it: editing and sending again
-        makes a new revision.
+        makes a new revision. Commands work here too: /help and /mydata answer and show the
+        menu again, /quit ends the session (None), and any other command continues the
+        interview and is returned to be handled on the first screen.
         """
         self.say(t("chat.resume_menu", self.language))
         while True:
             line = self._read()
             if line is None:
-                return prompt
+                return prompt, None
             choice = line.strip().lower()
+            continuing: Event = Review() if submitted else Start()
+            if choice.startswith("/"):
+                name = choice[1:].partition(" ")[0]
+                if name in MENU_COMMANDS:
+                    self._command(line.strip())
+                    self.say(t("chat.resume_menu", self.language))
+                    continue
+                if name in ("quit", "exit"):
+                    self.say(t("chat.saved_bye", self.language))
+                    return None
+                return self.services.store.apply(self.user_key, continuing)[1], line
             if choice in ("", "1", "c"):
-                event: Event = Review() if submitted else Start()
-                return self.services.store.apply(self.user_key, event)[1]
+                return self.services.store.apply(self.user_key, continuing)[1], None
             if choice in ("2", "r"):
-                return self.services.store.apply(self.user_key, Review())[1]
+                return self.services.store.apply(self.user_key, Review())[1], None
             if choice in ("3", "n"):
-                return self.services.store.apply(self.user_key, Restart())[1]
+                return self.services.store.apply(self.user_key, Restart())[1], None
             self.say(t("chat.resume_menu", self.language))
 
     def handle(self, line: str) -> bool:
@@ -137,7 +165,7 @@ class TerminalChat:
         if prompt is None or prompt.kind == "question":
             return Text(text=text)
         word, _, rest = text.lower().partition(" ")
-        index = int(rest) - 1 if rest.strip().isdigit() else None
+        index = int(rest) - 1 if rest.strip().isdecimal() else None
         if prompt.kind == "repeat_menu":
             if word in ("a", "add"):
                 return RepeatAdd()
@@ -186,8 +214,50 @@ class TerminalChat:
         if name == "peers":
             self._peers()
             return False
+        if name == "mydata":
+            self._mydata()
+            return False
+        if name == "deleteme":
+            return self._deleteme()
         self.say(t("chat.unknown_command", self.language, command=escape(name)))
         return False
+
+    # ── the user's own data ─────────────────────────────────────────────────────
+    def _mydata(self) -> None:
+        """Everything stored about this user, as indented JSON (the same as Telegram's /mydata)."""
+        data = self.services.store.personal_data(self.user_key)
+        if not any(value for name, value in data.items() if name != "user_key"):
+            self.say(t("bot.mydata.empty", self.language))
+            return
+        dumped = json.dumps(data, indent=2, ensure_ascii=False, default=str, sort_keys=True)
+        self.say(f"[bold]{t('bot.mydata.heading', self.language)}[/bold]")
+        self.say(escape(dumped))
+
+    def _deleteme(self) -> bool:
+        """Ask, then erase everything about this user and say how many rows went, per table.
+
+        Returns True (end the session) after an erasure: the interview no longer exists, and
+        carrying on would quietly start a new one.
+        """
+        lang = self.language
+        self.say(t("bot.delete.confirm", lang))
+        self.say(f"1. {t('bot.delete.yes', lang)}   2. {t('bot.delete.no', lang)}")
+        line = self._read()
+        if line is None or line.strip().lower() not in YES_WORDS:
+            self.say(t("bot.delete.cancelled", lang))
+            if self.prompt is not None:
+                self.show(self.prompt)
+            return False
+        counts = self.services.store.erase(self.user_key)
+        removed = {table: n for table, n in counts.items() if n}
+        if not removed:
+            self.say(t("bot.delete.nothing", lang))
+        else:
+            self.say(t("bot.delete.done", lang))
+            for table, n in sorted(removed.items()):
+                self.say(f"  • {escape(table)}: {n}")
+        self.prompt = None
+        return True
 
     # ── peers and knowledge ─────────────────────────────────────────────────────
     def _peers(self) -> None:
@@ -230,7 +300,8 @@ class TerminalChat:
 
     # ── rendering ───────────────────────────────────────────────────────────────
     def say(self, text: str) -> None:
-        self.console.print(text, highlight=False)
+        """The one way out to the terminal: control and escape characters never reach it."""
+        self.console.print(terminal_safe(text), highlight=False)
 
     def show(self, prompt: Prompt) -> None:
         """Render one prompt as numbered text."""

@@ -165,7 +165,7 @@ def load_change_systems(settings: Any, err: Console, *, clusters: bool = True) -
     Anything that stops the reading (a missing model, an unreachable Chroma server, vectors of
     another model) ends the command with one clear line and exit 2, never a traceback.
     """
-    engine = open_database(settings.database_url, err)
+    engine = open_database(settings)
     client = None
     try:
         client, vectors = open_initiative_vectors(settings.knowledge_config())

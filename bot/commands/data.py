@@ -33,7 +33,7 @@ def register(app: typer.Typer, get_settings: Callable[[], Any]) -> None:
     err = Console(stderr=True, highlight=False, soft_wrap=True)
 
     def database() -> Engine:
-        return open_database(get_settings().database_url, err)
+        return open_database(get_settings())
 
     @app.command("import")
     def import_(

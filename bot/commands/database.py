@@ -1,25 +1,17 @@
-"""Opening the database for a command: migrations first, one clear line and exit 2 if unusable."""
+"""Opening the database for a command: the same start-up path as `helix chat` and `run`.
+
+Bad settings raise `bot.services.StartupError`; `bot.cli.main` prints its one line and exits 2,
+so `import`, `export`, `db upgrade` and the analysis commands fail exactly as the chat does.
+"""
 
 from __future__ import annotations
 
-import typer
-from rich.console import Console
-from rich.markup import escape
 from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
 
-from intake.storage import create_db_engine, upgrade_database
-
-
-def open_database(url: str, err: Console) -> Engine:
-    """Migrate first (idempotent), so a fresh data directory just works; exit 2 if unusable."""
-    try:
-        upgrade_database(url)
-    except SQLAlchemyError as exc:
-        err.print(f"[red]Cannot open the database: {escape(_first_line(exc))}[/red]")
-        raise typer.Exit(2) from None
-    return create_db_engine(url)
+from bot.services import open_database as _open
+from bot.settings import Settings
 
 
-def _first_line(exc: BaseException) -> str:
-    return str(getattr(exc, "orig", None) or exc).splitlines()[0]
+def open_database(settings: Settings) -> Engine:
+    """Data directory, URL check, migrations (idempotent, so a fresh data directory just works)."""
+    return _open(settings)

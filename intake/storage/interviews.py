@@ -24,7 +24,7 @@ import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -138,8 +138,24 @@ class InterviewStore:
             return personal_data(session, user_key)
 
     def erase(self, user_key: str) -> dict[str, int]:
-        """Delete everything personal about this user; returns deleted rows per table."""
-        return _retrying(self.engine, lambda session: erase(session, user_key))
+        """Delete everything personal about this user; returns deleted rows per table.
+
+        On SQLite, deleting a row only marks it free: its bytes stay in the page, and the old
+        page versions stay in the WAL file until a checkpoint, which only happens when the
+        engine closes. So the erasure runs with `secure_delete` (freed content is zeroed) and
+        is followed by a truncating checkpoint: afterwards neither the database file nor the
+        WAL holds what was erased, while the bot keeps running.
+        """
+
+        def work(session: Session) -> dict[str, int]:
+            if self.engine.dialect.name == "sqlite":
+                session.execute(text("PRAGMA secure_delete=ON"))
+            return erase(session, user_key)
+
+        counts = _retrying(self.engine, work)
+        if self.engine.dialect.name == "sqlite":
+            _checkpoint(self.engine)
+        return counts
 
     def mark_inactive(self, user_key: str) -> None:
         """The user blocked the bot: stop digests until they come back (`open` reactivates)."""
@@ -185,6 +201,25 @@ def _retrying(engine: Engine, work: Callable[[Session], _T]) -> _T:
             if attempt == _ATTEMPTS - 1:
                 raise
     raise AssertionError("unreachable")
+
+
+def _checkpoint(engine: Engine) -> None:
+    """Copy the WAL into the database file and truncate it to zero bytes.
+
+    Runs on a raw driver connection (autocommit, no `BEGIN`): a checkpoint inside a transaction
+    could not truncate the WAL that transaction is reading. A busy checkpoint (another reader
+    mid-transaction) is logged, not raised: the erasure itself has already been committed.
+    """
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        busy = cursor.fetchone()
+        cursor.close()
+        if busy and busy[0]:
+            log.warning("WAL checkpoint after an erasure was busy; it completes at the next one")
+    finally:
+        raw.close()
 
 
 def _active(session: Session, user_key: str, *, lock: bool = True) -> Interview | None:

@@ -99,3 +99,54 @@ def test_form_check_accepts_a_sixty_character_choice_name(tmp_path: Path) -> Non
     result = helix("form", "check", str(renamed), env={"HELIX_DATA_DIR": str(tmp_path)})
     assert result.returncode == 0, result.stdout
     assert "0 errors" in result.stdout
+
+
+DATA_COMMANDS = [("export",), ("import", "{records}"), ("db", "upgrade")]
+BAD_DATA_SETTINGS = [
+    ({"HELIX_DATA_DIR": "/dev/null"}, "HELIX_DATA_DIR=/dev/null"),
+    ({"HELIX_DATA_DIR": "/proc/helix/data"}, "HELIX_DATA_DIR=/proc/helix/data"),
+    ({"HELIX_DATA_DIR": "{file}/sub"}, "cannot create the data directory"),
+    ({"DATABASE_URL": "mysql://u:secret@127.0.0.1/helix"}, "supported"),
+    (
+        {"DATABASE_URL": "sqlite:////proc/x/y.db"},
+        "Cannot open the database sqlite:////proc/x/y.db",
+    ),
+    ({"DATABASE_URL": "sqlite://"}, "in memory"),
+]
+
+
+@pytest.mark.parametrize("command", DATA_COMMANDS, ids=" ".join)
+@pytest.mark.parametrize(("setting", "expected"), BAD_DATA_SETTINGS, ids=lambda v: str(v))
+def test_data_commands_turn_bad_settings_into_one_line_and_exit_2(
+    tmp_path: Path, command: tuple[str, ...], setting: dict[str, str], expected: str
+) -> None:
+    a_file = tmp_path / "file"
+    a_file.write_text("x")
+    records = tmp_path / "records.jsonl"
+    records.write_text('{"name": "Food Rescue"}\n', encoding="utf-8")
+    env = {"HELIX_DATA_DIR": str(tmp_path / "data"), "HELIX_DEMO_DATA": "false"}
+    env.update({k: v.replace("{file}", str(a_file)) for k, v in setting.items()})
+    args = [part.replace("{records}", str(records)) for part in command]
+    result = helix(*args, env=env)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert "secret" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert expected.replace("{file}", str(a_file)) in lines[0]
+
+
+def test_mysql_names_the_supported_databases(tmp_path: Path) -> None:
+    result = helix("db", "upgrade", env={"DATABASE_URL": "mysql://u@127.0.0.1/helix"})
+    assert result.returncode == 2
+    assert "sqlite" in result.stderr
+    assert "postgresql" in result.stderr
+
+
+def test_chat_refuses_an_in_memory_database(tmp_path: Path) -> None:
+    result = helix(
+        "chat", env={"HELIX_DATA_DIR": str(tmp_path), "DATABASE_URL": "sqlite://"}, stdin="/quit\n"
+    )
+    assert result.returncode == 2
+    assert "in memory" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -205,3 +205,84 @@ def test_a_spanish_leader_reads_peers_and_their_reasons_in_spanish(services: Ser
     assert "Iniciativas que trabajan en el mismo tema que" in output
     assert "trabaja en un tema parecido" in output
     assert "works on a similar issue" not in output
+
+
+def test_mydata_in_the_terminal_shows_everything_stored(services: Services) -> None:
+    run_chat(services, Script(["", "Ana Ruiz"]))
+    output = run_chat(services, Script(["1", "/mydata", "/quit"]))
+    assert "Everything Helix stores about you" in output
+    assert "Ana Ruiz" in output.split("Everything Helix stores about you", 1)[1]
+
+
+def test_mydata_for_a_new_user_says_nothing_is_stored(services: Services) -> None:
+    output = run_chat(services, Script(["/mydata", "/quit"]), user="term:nobody")
+    assert "Everything Helix stores about you" in output or "stores nothing" in output
+
+
+def test_deleteme_asks_first_and_no_keeps_everything(services: Services) -> None:
+    run_chat(services, Script(["", "Ana Ruiz"]))
+    output = run_chat(services, Script(["1", "/deleteme", "no", "/quit"]))
+    assert "cannot be undone" in output
+    assert "Nothing was erased" in output
+    state = services.store.current("term:ana")
+    assert state is not None
+    assert state.answers["leader_name"] == "Ana Ruiz"
+
+
+def test_deleteme_erases_says_how_many_and_ends_the_chat(services: Services) -> None:
+    run_chat(services, Script(["", "Ana Ruiz"]))
+    output = run_chat(services, Script(["1", "/deleteme", "yes"]))
+    assert "Erased (records per table)" in output
+    assert "interview: 1" in output
+    assert services.store.current("term:ana") is None
+    assert services.store.personal_data("term:ana").get("interviews") in (None, [])
+
+
+def test_an_erased_name_is_gone_from_the_db_and_wal_files_while_the_store_is_open(
+    services: Services, tmp_path: Path
+) -> None:
+    name = "Zyxwvut Quonset"
+    run_chat(services, Script(["", name]))
+    files = sorted(tmp_path.glob("*.db*"))
+    assert any(name.encode() in f.read_bytes() for f in files), "the name was never written"
+    run_chat(services, Script(["1", "/deleteme", "yes"]))
+    for f in sorted(tmp_path.glob("*.db*")):  # the engine is still open
+        assert name.encode() not in f.read_bytes(), f"{f.name} still holds the erased name"
+
+
+@pytest.mark.parametrize("command", ["/quit", "/exit"])
+def test_quit_works_at_the_resume_menu(services: Services, command: str) -> None:
+    run_chat(services, Script(["", "Ana Ruiz"]))
+    script = Script([command, "never read"])
+    output = run_chat(services, script)
+    assert "Your answers are saved" in output
+    assert script.lines == ["never read"]
+
+
+def test_help_works_at_the_resume_menu(services: Services) -> None:
+    run_chat(services, Script(["", "Ana Ruiz"]))
+    output = run_chat(services, Script(["/help", "1"]))
+    assert "/deleteme" in output
+    assert "initiative called?" in output  # "1" still continued after the help
+
+
+def test_help_lists_mydata_and_deleteme(services: Services) -> None:
+    output = run_chat(services, Script(["/help", "/quit"]))
+    assert "/mydata" in output
+    assert "/deleteme" in output
+
+
+def test_stored_control_characters_are_never_echoed_raw(services: Services) -> None:
+    hostile = "Ana\x1b[2J\x1b]0;pwned\x07\x00\x7f\x9b31m Ruiz"
+    run_chat(services, Script(["", hostile]))
+    output = run_chat(services, Script(["2", "/review", "/mydata", "/quit"]))
+    assert "Ana" in output
+    assert "Ruiz" in output
+    for bad in ("\x1b", "\x00", "\x7f", "\x9b", "\x07"):
+        assert bad not in output
+
+
+def test_a_superscript_digit_after_edit_is_not_a_crash(services: Services) -> None:
+    """'¹'.isdigit() is True but int('¹') raises: the review must answer, not crash."""
+    output = run_chat(services, Script(["/review", "e ¹", "/quit"]))
+    assert "didn't understand" in output

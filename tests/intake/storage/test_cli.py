@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 import typer
@@ -12,12 +11,15 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from bot.commands.data import register
+from bot.settings import Settings
 
 
 @pytest.fixture
-def cli(db_url: str) -> typer.Typer:
+def cli(db_url: str, tmp_path: Path) -> typer.Typer:
+    """Real settings: the data commands share the start-up path (data directory, URL check)."""
+    settings = Settings(_env_file=None, HELIX_DATA_DIR=tmp_path / "data", DATABASE_URL=db_url)  # type: ignore[call-arg]
     app = typer.Typer()
-    register(app, lambda: SimpleNamespace(database_url=db_url))
+    register(app, lambda: settings)
     return app
 
 
