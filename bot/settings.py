@@ -76,7 +76,7 @@ class Settings(BaseSettings):
             return [value]
         if isinstance(value, str):
             parts = value.replace(",", " ").split()
-            if not all(p.lstrip("-").isdigit() for p in parts):
+            if not all(p.lstrip("-").isdecimal() for p in parts):
                 raise ValueError("must be Telegram user ids (numbers) separated by commas")
             return [int(p) for p in parts]
         return value

@@ -74,7 +74,7 @@ def events_for(
         stored = answer_at(state, last.path)
         if isinstance(stored, str):
             return (Edit(path=last.path), Text(text=f"{stored}\n{text}")), last.path
-    if prompt.kind == "review" and text.strip().isdigit():
+    if prompt.kind == "review" and text.strip().isdecimal():
         number = int(text.strip())
         if 1 <= number <= len(prompt.review):
             return (Edit(path=prompt.review[number - 1].path),), None

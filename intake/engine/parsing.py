@@ -114,7 +114,7 @@ def _list(text: str) -> list[str] | Refusal:
 def _match_choice(definition: FormDefinition, token: str, choices: list[Choice]) -> str | None:
     """A typed number (1-based), a choice name, or a label in any language."""
     token = token.strip()
-    if token.isdigit():
+    if token.isdecimal():  # not isdigit: "¹" is a digit that int() refuses
         index = int(token) - 1
         return choices[index].name if 0 <= index < len(choices) else None
     wanted = token.casefold()

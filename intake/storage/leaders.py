@@ -34,7 +34,7 @@ from intake.storage.tables import (
 def telegram_id_of(user_key: str) -> int | None:
     """`tg:123` -> 123; other surfaces (`term:name`) have no Telegram id."""
     prefix, _, rest = user_key.partition(":")
-    return int(rest) if prefix == "tg" and rest.lstrip("-").isdigit() else None
+    return int(rest) if prefix == "tg" and rest.lstrip("-").isdecimal() else None
 
 
 def find_leader(session: Session, user_key: str) -> Leader | None:

@@ -61,6 +61,15 @@ def test_typed_selection(mini: FormDefinition) -> None:
     assert "None" in prompt.error
 
 
+def test_a_superscript_digit_is_refused_not_a_crash(mini: FormDefinition) -> None:
+    """'¹'.isdigit() is true but int('¹') raises: found by the property test."""
+    state, _ = run(mini, TO_SYSTEMS)
+    for typed in ("¹", "1, ²", "³"):
+        same, prompt = step(mini, state, Text(text=typed))
+        assert same is state
+        assert prompt.error
+
+
 def test_unknown_values_are_refused(mini: FormDefinition) -> None:
     state, _ = run(mini, TO_SYSTEMS)
     for event in (Toggle(value="oil"), Choose(value=""), Toggle(value="x" * 500)):
