@@ -81,6 +81,8 @@ def _depth(text: str) -> int:
 
 def clean_text(value: str, where: str = "") -> str:
     """Escape and control characters removed; line breaks kept unless the field is one line."""
+    if value.isprintable():  # the common case: no surrogate, control, escape or line break
+        return value
     if _SURROGATE.search(value):
         raise CleaningError(where, "contains a lone surrogate (not valid Unicode text)")
     if "\x1b" in value:

@@ -6,49 +6,49 @@ The importer is generous with form (that is `reading`'s job) and strict with mea
 - fields Helix does not know are kept in `extra` and reported once per name, never an error;
 - a record appearing twice in the file: the later one wins, with a warning;
 - importing the same file again changes nothing: records match by `id` (the initiative's
-  `external_id`), else by name and leader; a line that leaves a field out (or an empty CSV cell)
-  keeps what Helix already has.
+  `external_id`), else by name among imported initiatives of the same leader; a line that
+  leaves a field out (or an empty CSV cell) keeps what Helix already has. Leaders are matched
+  by identity, never by a display name (see `intake.storage.imports`).
 
-Records are written in batches, one transaction per batch; if a batch fails in the database,
-its records are retried one by one so that one bad record cannot take good ones down with it.
+The file is read as a stream and written in batches, one transaction per batch, so memory stays
+flat whatever the file's size; if a batch fails in the database, its records are retried one by
+one so that one bad record cannot take good ones down with it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import Session, col, select
 
-from intake.records.model import (
-    InitiativeRecord,
-    LeaderRecord,
-    describe_errors,
-)
+from intake.records.model import InitiativeRecord, LeaderRecord, describe_errors
 from intake.records.reading import (
     MAX_LINE_BYTES,
-    Format,
     ImportFileError,
     ImportReport,
     detect_format,
     read_rows,
 )
 from intake.storage.db import session_scope
-from intake.storage.rows import read_records, write_initiative
-from intake.storage.tables import Initiative, Leader
+from intake.storage.imports import Outcome, Saved, save_batch
 
-BATCH_SIZE = 200
+BATCH_SIZE = 500
 
 __all__ = ["BATCH_SIZE", "MAX_LINE_BYTES", "ImportFileError", "ImportReport", "import_file"]
+
+Key = tuple[Any, ...]
 
 
 @dataclass(frozen=True)
 class _Parsed:
     line: int
+    key: Key
     record: InitiativeRecord
 
 
@@ -59,15 +59,10 @@ def import_file(engine: Engine, path: Path | str, *, batch_size: int = BATCH_SIZ
         with path.open("rb") as handle:
             fmt = detect_format(path, handle)
             report = ImportReport(path=str(path), format=fmt)
-            records = _parse(handle, fmt, report)
+            _Run(engine, report, batch_size).store(_parse(read_rows(handle, fmt, report), report))
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise ImportFileError(f"cannot read {path}: {reason}") from exc
-    if not records and not report.rejected:
-        report.warnings.append("the file holds no records")
-    ordered = sorted(records.values(), key=lambda parsed: parsed.line)
-    for start in range(0, len(ordered), batch_size):
-        _store_batch(engine, ordered[start : start + batch_size], report)
     report.rejected.sort()
     return report
 
@@ -75,9 +70,7 @@ def import_file(engine: Engine, path: Path | str, *, batch_size: int = BATCH_SIZ
 # --- reading ------------------------------------------------------------------------------
 
 
-def _parse(handle: BinaryIO, fmt: Format, report: ImportReport) -> dict[Any, _Parsed]:
-    rows = read_rows(handle, fmt, report)
-    records: dict[Any, _Parsed] = {}
+def _parse(rows: Iterable[tuple[int, Any]], report: ImportReport) -> Iterator[_Parsed]:
     unknown: set[str] = set()
     for number, data in rows:
         try:
@@ -96,23 +89,16 @@ def _parse(handle: BinaryIO, fmt: Format, report: ImportReport) -> dict[Any, _Pa
                 report.warnings.append(
                     f"unknown field '{name}' (first on line {number}) is kept in extra"
                 )
-        key = _identity(record)
-        if key in records:
-            report.warnings.append(
-                f"line {number} repeats line {records[key].line} ({_describe_key(key)}); "
-                "the later line wins"
-            )
-        records[key] = _Parsed(number, record)
-    return records
+        yield _Parsed(number, _identity(record), record)
 
 
-def _identity(record: InitiativeRecord) -> tuple[Any, ...]:
+def _identity(record: InitiativeRecord) -> Key:
     if record.id:
         return ("id", record.id)
     return ("name", record.name, _leader_key(record.leader))
 
 
-def _leader_key(leader: LeaderRecord | None) -> tuple[Any, ...] | None:
+def _leader_key(leader: LeaderRecord | None) -> Key | None:
     if leader is None:
         return None
     if leader.telegram_id is not None:
@@ -120,7 +106,7 @@ def _leader_key(leader: LeaderRecord | None) -> tuple[Any, ...] | None:
     return ("leader", leader.name) if leader.name else None
 
 
-def _describe_key(key: tuple[Any, ...]) -> str:
+def _describe_key(key: Key) -> str:
     if key[0] == "id":
         return f"same id {key[1]!r}"
     return f"same name {key[1]!r} and leader"
@@ -133,95 +119,74 @@ _SAVE_ERRORS = (SQLAlchemyError, ValueError, TypeError, ArithmeticError)
 """What saving one bad record can raise (a driver's OverflowError is not an SQLAlchemyError)."""
 
 
-def _store_batch(engine: Engine, batch: list[_Parsed], report: ImportReport) -> None:
-    try:
-        with session_scope(engine, write=True) as session:
-            outcomes = [_store(session, parsed.record) for parsed in batch]
-    except _SAVE_ERRORS:
-        for parsed in batch:
-            _store_one(engine, parsed, report)
-        return
-    for outcome in outcomes:
-        _count(report, outcome)
+@dataclass
+class _Run:
+    """One import: the batch being filled, and each record's line and outcome so far.
 
+    Only keys, line numbers and outcomes are kept for the whole file (to warn about repeats and
+    count each record once); the records themselves leave memory with their batch.
+    """
 
-def _store_one(engine: Engine, parsed: _Parsed, report: ImportReport) -> None:
-    try:
-        with session_scope(engine, write=True) as session:
-            outcome = _store(session, parsed.record)
-    except _SAVE_ERRORS as exc:
-        detail = str(getattr(exc, "orig", exc)).splitlines()[0]
-        report.rejected.append((parsed.line, f"could not be saved: {detail}"))
-        return
-    _count(report, outcome)
+    engine: Engine
+    report: ImportReport
+    batch_size: int
+    lines: dict[Key, int] = field(default_factory=dict)
+    outcomes: dict[Key, Outcome] = field(default_factory=dict)
 
+    def store(self, parsed: Iterable[_Parsed]) -> None:
+        batch: dict[Key, _Parsed] = {}
+        for item in parsed:
+            first = self.lines.get(item.key)
+            if first is not None:
+                self.report.warnings.append(
+                    f"line {item.line} repeats line {first} ({_describe_key(item.key)}); "
+                    "the later line wins"
+                )
+                batch.pop(item.key, None)  # within the batch, the later line takes its place
+            else:
+                self.lines[item.key] = item.line
+            batch[item.key] = item
+            if len(batch) >= self.batch_size:
+                self._store_batch(list(batch.values()))
+                batch = {}
+        self._store_batch(list(batch.values()))
+        if not self.lines and not self.report.rejected:
+            self.report.warnings.append("the file holds no records")
+        counts = Counter(self.outcomes.values())
+        self.report.imported = counts["imported"]
+        self.report.updated = counts["updated"]
+        self.report.unchanged = counts["unchanged"]
 
-def _count(report: ImportReport, outcome: str) -> None:
-    setattr(report, outcome, getattr(report, outcome) + 1)
+    def _store_batch(self, batch: list[_Parsed]) -> None:
+        if not batch:
+            return
+        try:
+            with session_scope(self.engine, write=True) as session:
+                saved = save_batch(session, [item.record for item in batch])
+        except _SAVE_ERRORS:
+            for item in batch:
+                self._store_one(item)
+            return
+        for item, result in zip(batch, saved, strict=True):
+            self._note(item, result)
 
+    def _store_one(self, item: _Parsed) -> None:
+        try:
+            with session_scope(self.engine, write=True) as session:
+                [result] = save_batch(session, [item.record])
+        except _SAVE_ERRORS as exc:
+            detail = str(getattr(exc, "orig", exc)).splitlines()[0]
+            self.report.rejected.append((item.line, f"could not be saved: {detail}"))
+            return
+        self._note(item, result)
 
-def _store(session: Session, record: InitiativeRecord) -> str:
-    """Create, update or leave one initiative; returns which counter to bump."""
-    leader = _leader(session, record.leader)
-    existing = _match(session, record, leader)
-    if existing is None:
-        initiative = Initiative(name=record.name, source="import", revision=1)
-        write_initiative(
-            session=session,
-            initiative=initiative,
-            record=record,
-            leader_id=leader.id if leader else None,
-        )
-        return "imported"
-    current = read_records(session=session, initiatives=[existing])[0]
-    merged = _merge(current, record)
-    leader_id = leader.id if leader else existing.leader_id
-    if merged == current and leader_id == existing.leader_id:
-        return "unchanged"
-    existing.revision += 1
-    write_initiative(session=session, initiative=existing, record=merged, leader_id=leader_id)
-    return "updated"
-
-
-def _merge(current: InitiativeRecord, incoming: InitiativeRecord) -> InitiativeRecord:
-    """Fields the line gives replace stored ones; fields it leaves out keep their value."""
-    given = incoming.model_fields_set - set(incoming.model_extra or {})
-    data = current.model_dump()
-    data.update({name: getattr(incoming, name) for name in given if name != "extra"})
-    if incoming.id is None:
-        data["id"] = current.id  # a line without an id never erases one
-    data["extra"] = {**current.extra, **incoming.merged_extra()}
-    return InitiativeRecord.model_validate(data)
-
-
-def _leader(session: Session, given: LeaderRecord | None) -> Leader | None:
-    """Find the leader by Telegram id, else by name; create one when the file names a new one."""
-    if given is None or (given.telegram_id is None and not given.name):
-        return None
-    if given.telegram_id is not None:
-        query = select(Leader).where(Leader.telegram_id == given.telegram_id)
-    else:
-        query = select(Leader).where(Leader.name == given.name).order_by(col(Leader.id))
-    leader = session.exec(query).first()
-    if leader is None:
-        leader = Leader(telegram_id=given.telegram_id, name=given.name)
-    elif given.name and leader.name != given.name:
-        leader.name = given.name
-    else:
-        return leader
-    session.add(leader)
-    session.flush()
-    return leader
-
-
-def _match(session: Session, record: InitiativeRecord, leader: Leader | None) -> Initiative | None:
-    if record.id:
-        found = session.exec(select(Initiative).where(Initiative.external_id == record.id)).first()
-        if found is not None:
-            return found
-    query = select(Initiative).where(Initiative.name == record.name)
-    if leader is not None:  # no leader in the line: any leader (the line keeps it)
-        query = query.where(Initiative.leader_id == leader.id)
-    if record.id:
-        query = query.where(col(Initiative.external_id).is_(None))
-    return session.exec(query.order_by(col(Initiative.id))).first()
+    def _note(self, item: _Parsed, result: Saved) -> None:
+        """Count a record once: what it did first to the database, unless a repeat changed it."""
+        before = self.outcomes.get(item.key)
+        if before == "imported" or (before is not None and result.outcome == "unchanged"):
+            outcome = before
+        else:
+            outcome = result.outcome
+        self.outcomes[item.key] = outcome
+        if result.warning:
+            self.report.warnings.append(f"line {item.line}: {result.warning}")

@@ -159,7 +159,7 @@ class Leader(SQLModel, table=True):
         default=None, sa_column=Column(BigInteger, unique=True, nullable=True)
     )
     user_key: str | None = Field(default=None, unique=True, nullable=True)
-    name: str | None = None
+    name: str | None = Field(default=None, index=True)  # an import matches leaders by name
     language: str = "en"
     active: bool = True  # False after Telegram says the user blocked the bot
     created_at: datetime = _timestamp()
@@ -169,7 +169,7 @@ class InitiativeBase(SQLModel):
     """The initiative's own columns, shared by projection, import and export."""
 
     external_id: str | None = Field(default=None, unique=True, nullable=True)
-    name: str
+    name: str = Field(index=True)  # an import matches initiatives by name
     issue: str = ""
     production_system: str | None = None
     region: str | None = None
@@ -198,6 +198,8 @@ class Initiative(InitiativeBase, table=True):
             nullable=True,
         ),
     )
+    import_hash: str | None = None
+    """Fingerprint of the import line that last wrote this row; None after any other writer."""
     created_at: datetime = _timestamp()
     updated_at: datetime = _timestamp()
 
