@@ -6,19 +6,66 @@ global error handling for bad settings, and the start-up sequence shared by the 
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
-from collections.abc import Callable
 from functools import cache
+from typing import Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
+from typer.core import TyperGroup
 
-from bot.services import StartupError
 from bot.settings import Settings, SettingsError, load_settings
+from bot.startup import StartupError
+
+COMMANDS: dict[str, str] = {
+    "chat": "chat",
+    "ask": "knowledge",
+    "index": "knowledge",
+    "import": "data",
+    "export": "data",
+    "db": "data",
+    "peers": "analysis",
+    "issues": "analysis",
+    "analyze": "analysis",
+    "map": "analysis",
+    "digest": "digest",
+    "form": "form",
+    "telegram": "telegram",
+}
+"""Each sub-command and the `bot.commands` module that registers it, in the order of `--help`."""
+
+
+class _LazyGroup(TyperGroup):
+    """Sub-commands load their module when used, so each command imports only what it needs.
+
+    `helix import` and `export` then start without Chroma, the embedding model, matplotlib or
+    the Telegram library: seconds and about 100 MB less for every scripted run.
+    """
+
+    # Typer vendors its own click; its Context and Command types are private, hence `Any`.
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*super().list_commands(ctx), *COMMANDS]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        module = COMMANDS.get(cmd_name)
+        if module is None:
+            return super().get_command(ctx, cmd_name)
+        return _commands_of(module).get_command(ctx, cmd_name)
+
+
+@cache
+def _commands_of(module: str) -> TyperGroup:
+    """The click group of the commands one `bot.commands` module registers."""
+    group = typer.Typer()
+    importlib.import_module(f"bot.commands.{module}").register(group, get_settings)
+    return typer.main.get_group(group)
+
 
 app = typer.Typer(
+    cls=_LazyGroup,
     name="helix",
     help="Helix: makes a societal change system visible to the people working in it.",
     no_args_is_help=True,
@@ -44,11 +91,9 @@ def get_settings() -> Settings:
     return settings
 
 
-def _register_all(get: Callable[[], Settings]) -> None:
-    from bot.commands import analysis, chat, data, digest, form, knowledge, telegram
-
-    for module in (analysis, chat, data, digest, form, knowledge, telegram):
-        module.register(app, get)
+@app.callback()
+def _group() -> None:
+    """A group even while only `run` is registered here (the rest load lazily)."""
 
 
 @app.command()
@@ -67,9 +112,6 @@ def run() -> None:
             "(see README to run on Telegram).[/dim]"
         )
         run_chat(settings)
-
-
-_register_all(get_settings)
 
 
 def main() -> None:

@@ -37,8 +37,8 @@ from analysis.matching import (
 )
 from analysis.metrics import analyze_cluster, render_text
 from analysis.network import kumu_json, write_graphml
-from bot.commands.database import open_database
 from bot.services import CLUSTERS
+from bot.startup import open_database
 from knowledge.chroma import StoreUnavailable, close_client
 from knowledge.embeddings import EmbeddingsUnavailable
 

@@ -20,7 +20,7 @@ from rich.table import Table
 from sqlalchemy import Engine
 
 from analysis.export import FORMATS, ExportFormat, export
-from bot.commands.database import open_database
+from bot.startup import open_database
 from intake.records.importer import ImportFileError, ImportReport, import_file
 
 DEFAULT_XLSX = Path("helix-export.xlsx")

@@ -20,8 +20,8 @@ from rich.markup import escape
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application
 
-from bot.services import StartupError
 from bot.settings import Settings
+from bot.startup import StartupError
 from intake.i18n import LANGUAGES
 
 
