@@ -207,7 +207,8 @@ def measure(
     counts = {name.split(" ")[0]: int(number) for name, number in COUNTS.findall(text)}
     cpu = usage.ru_utime + usage.ru_stime
     run = Run(phase, backend, records, wall, peak_mb(usage), cpu, code, counts, os.getloadavg()[0])
-    print(f"  {phase:<22} {backend:<8} {wall:8.1f} s  {peak_mb(usage):7.0f} MiB  {counts}")
+    rss = run.peak_rss_mb
+    print(f"  {phase:<22} {backend:<8} {wall:7.1f} s {cpu:7.1f} s CPU {rss:6.0f} MiB {counts}")
     return run
 
 
