@@ -27,7 +27,7 @@ from pydantic import ValidationError
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from intake.records.model import InitiativeRecord, LeaderRecord, describe_errors
+from intake.records.model import InitiativeRecord, describe_errors
 from intake.records.reading import (
     MAX_LINE_BYTES,
     ImportFileError,
@@ -36,7 +36,7 @@ from intake.records.reading import (
     read_rows,
 )
 from intake.storage.db import session_scope
-from intake.storage.imports import Outcome, Saved, save_batch
+from intake.storage.imports import Outcome, Saved, leader_key, save_batch
 
 BATCH_SIZE = 500
 
@@ -95,15 +95,7 @@ def _parse(rows: Iterable[tuple[int, Any]], report: ImportReport) -> Iterator[_P
 def _identity(record: InitiativeRecord) -> Key:
     if record.id:
         return ("id", record.id)
-    return ("name", record.name, _leader_key(record.leader))
-
-
-def _leader_key(leader: LeaderRecord | None) -> Key | None:
-    if leader is None:
-        return None
-    if leader.telegram_id is not None:
-        return ("telegram_id", leader.telegram_id)
-    return ("leader", leader.name) if leader.name else None
+    return ("name", record.name, leader_key(record.leader))
 
 
 def _describe_key(key: Key) -> str:

@@ -91,7 +91,7 @@ def _save_round(
 
 def _leaders(session: Session, given: Sequence[LeaderRecord | None]) -> list[int | None]:
     """The leader id of each record, creating leaders the database does not know yet."""
-    keys = [_leader_key(g) for g in given]
+    keys = [leader_key(g) for g in given]
     latest: dict[tuple[str, Any], str | None] = {}  # the file's latest name for each leader
     for g, key in zip(given, keys, strict=True):
         if g is not None and key is not None and (g.name or key not in latest):
@@ -128,7 +128,8 @@ def _leaders(session: Session, given: Sequence[LeaderRecord | None]) -> list[int
     return [known[key][0] if key is not None else None for key in keys]
 
 
-def _leader_key(given: LeaderRecord | None) -> tuple[str, Any] | None:
+def leader_key(given: LeaderRecord | None) -> tuple[str, Any] | None:
+    """Who a record's leader is: a Telegram id, else a name (matched among imported leaders)."""
     if given is None:
         return None
     if given.telegram_id is not None:
