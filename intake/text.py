@@ -2,8 +2,9 @@
 
 Typed interview answers (the engine's `parsing`) and imported values (`records.cleaning`) obey
 the same rules, kept here once so the two edges cannot drift apart:
-- a lone surrogate is not Unicode text: it cannot be encoded as UTF-8, so one stored surrogate
-  would break every later export. It is refused, never repaired silently.
+- a lone surrogate is not Unicode text: it cannot be encoded as UTF-8 (nor stored in
+  PostgreSQL's JSON), so one stored surrogate would break every later export. An answer or an
+  imported value holding one is refused; a mere record of what was sent keeps U+FFFD instead.
 - terminal escape sequences (`ESC [2J`, an OSC window title) and control characters (NUL, DEL,
   C1) only ever do harm when Helix echoes the value; they are stripped. Line breaks and tabs
   stay unless the value is one line, where they become a space.
@@ -16,6 +17,8 @@ from __future__ import annotations
 
 import re
 
+REPLACEMENT = "\ufffd"
+"""What a lone surrogate becomes where text must be kept rather than refused."""
 INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"
 """Zero-width characters: a value made only of them is empty, so they are stripped at its ends."""
 
@@ -40,6 +43,17 @@ def without_controls(value: str, *, one_line: bool = False) -> str:
         value = _ESCAPES.sub("", value)
     value = _CONTROLS.sub("", value)
     return _BREAKS.sub(" ", value) if one_line else value
+
+
+def replace_surrogates(value: str) -> str:
+    """`value` with each lone surrogate as U+FFFD (the same object when there is none)."""
+    return _SURROGATE.sub(REPLACEMENT, value) if has_surrogate(value) else value
+
+
+def recordable(value: str, *, one_line: bool = False) -> str:
+    """Text kept as it was sent but safe in any database, file or terminal: for records of what
+    someone sent (the answer log, a display name), where refusing is not an option."""
+    return replace_surrogates(without_controls(value, one_line=one_line))
 
 
 def strip_text(value: str) -> str:

@@ -37,7 +37,14 @@ ALLOWED: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("intake.records", ("intake.records", "intake.storage")),
     (
         "intake.storage",
-        ("intake.storage", "intake.engine", "intake.form", "intake.records.model", "intake.i18n"),
+        (
+            "intake.storage",
+            "intake.engine",
+            "intake.form",
+            "intake.records.model",
+            "intake.i18n",
+            "intake.text",
+        ),
     ),
     ("intake", ("intake",)),
     ("knowledge", ("knowledge",)),
