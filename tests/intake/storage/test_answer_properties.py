@@ -89,7 +89,7 @@ TYPED_PATHS = [q.name for q in PACKAGED.questions if q.type in TYPED] + [
 
 
 @settings(
-    max_examples=15,
+    max_examples=10,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
