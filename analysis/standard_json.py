@@ -17,16 +17,16 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from typing import Any
 
-REPLACEMENT = "\ufffd"
-_SURROGATE = re.compile("[\ud800-\udfff]")
+from intake.text import REPLACEMENT, replace_surrogates
+
+__all__ = ["REPLACEMENT", "clean", "clean_text", "dumps"]
 
 
 def clean_text(text: str) -> str:
     """`text` with every lone surrogate replaced by U+FFFD (unchanged, same object, if none)."""
-    return _SURROGATE.sub(REPLACEMENT, text) if _SURROGATE.search(text) else text
+    return replace_surrogates(text)
 
 
 def clean(value: Any) -> Any:

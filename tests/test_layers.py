@@ -5,7 +5,8 @@ the subpackages form a ladder, each allowed to use only the rungs below it:
 `form` (the interview as data) <- `engine` (runs a form) <- `storage` (persists both) <-
 `records.importer`; the record model itself (`records.model`, `records.reading`, and the pure
 `records.cleaning` and `records.formulas` below them) stands alone so storage, import and export
-can all share it.
+can all share it. `intake.text` (the character rules for outside text) sits below both the
+engine and the record cleaning, so typed answers and imported values obey the same rules.
 `knowledge` stands alone; `analysis` reads intake's tables and may use knowledge's embedder.
 """
 
@@ -23,9 +24,10 @@ MAX_LINES = 400
 #: For each module prefix (most specific first): the first-party modules it may import.
 ALLOWED: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("intake.i18n", ()),
+    ("intake.text", ()),
     ("intake.form", ("intake.form", "intake.i18n")),
-    ("intake.engine", ("intake.engine", "intake.form", "intake.i18n")),
-    ("intake.records.cleaning", ()),
+    ("intake.engine", ("intake.engine", "intake.form", "intake.i18n", "intake.text")),
+    ("intake.records.cleaning", ("intake.text",)),
     ("intake.records.formulas", ()),
     ("intake.records.model", ("intake.records.cleaning",)),
     (
@@ -35,7 +37,14 @@ ALLOWED: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("intake.records", ("intake.records", "intake.storage")),
     (
         "intake.storage",
-        ("intake.storage", "intake.engine", "intake.form", "intake.records.model", "intake.i18n"),
+        (
+            "intake.storage",
+            "intake.engine",
+            "intake.form",
+            "intake.records.model",
+            "intake.i18n",
+            "intake.text",
+        ),
     ),
     ("intake", ("intake",)),
     ("knowledge", ("knowledge",)),

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from intake.form.definition import Choice, FormDefinition, Localized, Question
 from intake.form.expressions import Scope, holds
+from intake.text import has_surrogate, strip_text, without_controls
 
 TEXT_MAX = 500
 LONG_TEXT_MAX = 4000
@@ -40,8 +41,11 @@ def parse_answer(
     definition: FormDefinition, question: Question, text: str, choices: list[Choice]
 ) -> Any | Refusal:
     """Turn typed text into the value stored for `question`, or a Refusal."""
-    text = text.strip()
     kind = question.type
+    cleaned = clean_typed(text, one_line=kind == "text")
+    if isinstance(cleaned, Refusal):
+        return cleaned
+    text = cleaned
     if kind in {"text", "long_text"}:
         return text if text else Refusal("engine.error.empty")
     if kind == "integer":
@@ -61,6 +65,21 @@ def parse_answer(
     if kind == "select_multiple":
         return _many_choices(definition, text, choices)
     return Refusal("engine.error.not_here")
+
+
+def clean_typed(text: str, *, one_line: bool = False) -> str | Refusal:
+    """Typed text by the import's rules (`intake.text`): cleaned, or refused with the reason.
+
+    Escapes and control characters are stripped; text that held something but nothing visible
+    (only zero-width characters or escapes) is refused as invisible rather than as empty, so
+    the person learns why what they sent did not count.
+    """
+    if has_surrogate(text):
+        return Refusal("engine.error.unreadable")
+    cleaned = strip_text(without_controls(text, one_line=one_line))
+    if not cleaned and text.strip():
+        return Refusal("engine.error.invisible")
+    return cleaned
 
 
 def _number(text: str, *, integer: bool) -> int | float | Refusal:
@@ -106,7 +125,7 @@ def _url(text: str) -> str | Refusal:
 
 
 def _list(text: str) -> list[str] | Refusal:
-    items = [item.strip() for item in _LIST_SPLIT.split(text)]
+    items = [strip_text(item) for item in _LIST_SPLIT.split(text)]
     items = [item for item in items if item]
     return items if items else Refusal("engine.error.list_empty")
 

@@ -6,7 +6,8 @@ Python (nesting that blows the recursion limit, an integer past the digit limit)
 later export (a lone surrogate cannot be encoded as UTF-8), or is not standard JSON (NaN,
 Infinity) is refused with the field it sits in; escape and control characters (a terminal
 `ESC [2J`, an OSC title, NUL, DEL) are stripped from text, since they only ever do harm when
-Helix echoes the value in `/review` or a warning. Pure functions, no I/O.
+Helix echoes the value in `/review` or a warning. The character rules themselves live in
+`intake.text`, shared with typed interview answers. Pure functions, no I/O.
 """
 
 from __future__ import annotations
@@ -16,6 +17,19 @@ import math
 import re
 from typing import Any
 
+from intake.text import has_surrogate, strip_text, without_controls
+
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_INT_DIGITS",
+    "SINGLE_LINE",
+    "CleaningError",
+    "clean_record",
+    "clean_text",
+    "parse_json",
+    "strip_text",
+]
+
 MAX_DEPTH = 32
 """Nesting of `[` / `{` a record may have; real records need 3, Python's parser dies near 1000."""
 MAX_INT_DIGITS = 64
@@ -24,17 +38,6 @@ MAX_INT_DIGITS = 64
 SINGLE_LINE = frozenset({"id", "name", "website", "region", "telegram_id", "actor", "category"})
 """Fields shown on one line: line breaks and tabs become spaces (long text keeps its newlines)."""
 
-INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"
-"""Zero-width characters: a value made only of them is empty, so they are stripped at its ends."""
-
-_ESCAPES = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves, clear screen
-    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC: window titles, hyperlinks
-    r"|\x1b[@-_]?"  # any other escape
-)
-_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_BREAKS = re.compile(r"[\t\r\n]+")
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 
@@ -83,19 +86,9 @@ def clean_text(value: str, where: str = "") -> str:
     """Escape and control characters removed; line breaks kept unless the field is one line."""
     if value.isprintable():  # the common case: no surrogate, control, escape or line break
         return value
-    if _SURROGATE.search(value):
+    if has_surrogate(value):
         raise CleaningError(where, "contains a lone surrogate (not valid Unicode text)")
-    if "\x1b" in value:
-        value = _ESCAPES.sub("", value)
-    value = _CONTROLS.sub("", value)
-    if _field(where) in SINGLE_LINE:
-        value = _BREAKS.sub(" ", value)
-    return value
-
-
-def strip_text(value: str) -> str:
-    """Whitespace and zero-width characters removed at both ends (an invisible name is empty)."""
-    return value.strip().strip(INVISIBLE).strip()
+    return without_controls(value, one_line=_field(where) in SINGLE_LINE)
 
 
 def clean_record(data: dict[str, Any]) -> dict[str, Any]:
@@ -126,7 +119,7 @@ def _clean(value: Any, where: str) -> Any:
         out: dict[str, Any] = {}
         for key, item in value.items():
             label = f"{where} field name" if where else "field name"
-            name = _BREAKS.sub(" ", clean_text(str(key), label))
+            name = without_controls(clean_text(str(key), label), one_line=True)
             path = f"{where}.{name}" if where else name
             out[name] = _clean(item, path)
         return out

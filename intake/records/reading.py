@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,10 @@ Format = Literal["jsonl", "csv"]
 _BOM = b"\xef\xbb\xbf"
 _EXTENSIONS: dict[str, Format] = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl"}
 _EXTENSIONS |= {".csv": "csv", ".tsv": "csv"}
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+"""Bytes no text file has many of: over a tenth of the first 4 KiB means a binary file."""
+_ARRAY_FILE = re.compile(rb"\[\s*(\{|$)")
+"""A JSON array of records (`[{...`, or `[` alone on the first line), not a line that is one."""
 
 
 class ImportFileError(Exception):
@@ -54,14 +59,14 @@ def detect_format(path: Path, handle: BinaryIO) -> Format:
     """By extension, else by content: a leading `{` means JSON Lines, anything else CSV."""
     head = handle.read(4096)
     handle.seek(0)
-    if b"\x00" in head:
-        raise ImportFileError(f"{path.name} is not a text file (expected JSON Lines or CSV)")
     if head.startswith(b"PK\x03\x04") or path.suffix.lower() in {".xlsx", ".xls", ".ods"}:
         raise ImportFileError(
             f"{path.name} is a spreadsheet workbook; save it as CSV (UTF-8) and import that"
         )
+    if len(_CONTROL_BYTES.findall(head)) * 10 > len(head):  # a stray NUL is one line's problem
+        raise ImportFileError(f"{path.name} is not a text file (expected JSON Lines or CSV)")
     stripped = head.removeprefix(_BOM).lstrip()
-    if stripped.startswith(b"["):
+    if _ARRAY_FILE.match(stripped):
         raise ImportFileError(
             f"{path.name} holds a JSON array; expected JSON Lines (one object per line)"
         )

@@ -38,6 +38,7 @@ from intake.storage.db import session_scope
 from intake.storage.leaders import erase, find_leader, leader_row, personal_data
 from intake.storage.projection import project_submission
 from intake.storage.tables import AnswerLog, Interview, Submission, utcnow
+from intake.text import recordable
 
 log = logging.getLogger(__name__)
 _T = TypeVar("_T")
@@ -98,7 +99,7 @@ class InterviewStore:
                 AnswerLog(
                     interview_id=row.id,
                     seq=row.event_count,
-                    event=event.model_dump(mode="json"),
+                    event=_logged(event),
                     path=path,
                     value=value,
                     at=now,
@@ -227,3 +228,14 @@ def _active(session: Session, user_key: str, *, lock: bool = True) -> Interview 
     if lock:
         query = query.with_for_update()
     return session.exec(query).first()
+
+
+def _logged(event: Event) -> dict[str, Any]:
+    """The event as the answer log keeps it: what was sent, by the edge's rules (`intake.text`).
+
+    The engine refuses or cleans the answer itself, but the log records the raw event, and
+    PostgreSQL refuses NUL and lone surrogates inside JSON: a raw one would fail the whole turn
+    with a database error instead of the engine's friendly refusal.
+    """
+    dumped = event.model_dump(mode="json")
+    return {key: recordable(v) if isinstance(v, str) else v for key, v in dumped.items()}

@@ -29,6 +29,7 @@ from intake.storage.tables import (
     PeerFeedback,
     Submission,
 )
+from intake.text import recordable, strip_text
 
 
 def telegram_id_of(user_key: str) -> int | None:
@@ -49,7 +50,11 @@ def find_leader(session: Session, user_key: str) -> Leader | None:
 def leader_row(
     session: Session, user_key: str, *, language: str = "en", display_name: str | None = None
 ) -> Leader:
-    """The user's leader row, created on first contact; an imported one is adopted."""
+    """The user's leader row, created on first contact; an imported one is adopted.
+
+    `display_name` comes from outside (a Telegram profile) and is cleaned like a typed name.
+    """
+    display_name = strip_text(recordable(display_name or "", one_line=True)) or None
     leader = find_leader(session, user_key)
     if leader is None:
         leader = Leader(

@@ -286,3 +286,15 @@ def test_a_superscript_digit_after_edit_is_not_a_crash(services: Services) -> No
     """'¹'.isdigit() is True but int('¹') raises: the review must answer, not crash."""
     output = run_chat(services, Script(["/review", "e ¹", "/quit"]))
     assert "didn't understand" in output
+
+
+def test_typed_text_meets_the_import_rules_and_the_chat_goes_on(services: Services) -> None:
+    """Issue 12 item 8: a surrogate or an invisible name is refused, escapes never stored."""
+    lines = ["", "\ud800\ud800", "\u200b\u200b", "Ana\x1b[2J\x1b]0;pwned\x07\x00\x7f Ruiz"]
+    output = run_chat(services, Script(lines))
+    assert "could not be read" in output
+    assert "only invisible characters" in output
+    state = services.store.current("term:ana")
+    assert state is not None
+    assert state.answers["leader_name"] == "Ana Ruiz"
+    assert "initiative called?" in output.rsplit("only invisible characters", 1)[1]

@@ -244,3 +244,16 @@ async def test_skip_by_button_and_command_and_required_questions_refuse(
     assert stored_state(harness, user).skipped == ("stage",)
     founded = await harness.command(user, "skip")
     assert "How many people?" in (founded.text or "")
+
+
+async def test_a_typed_answer_meets_the_import_rules_on_telegram(harness: BotHarness) -> None:
+    """Issue 12 item 8: an invisible name is refused with the reason, escapes never stored."""
+    user = harness.user(111)
+    await harness.command(user, "start")
+    await harness.press(user, "Continue ▶️")
+    await harness.say(user, "\u200b\u200b")
+    assert any("only invisible characters" in (m.text or "") for m in user.transcript[-2:])
+    assert "initiative_name" not in stored_state(harness, user).answers
+    await harness.say(user, "Acme\x1b[2J\x1b]0;pwned\x07\x00 Commons")
+    assert stored_state(harness, user).answers["initiative_name"] == "Acme Commons"
+    harness.emulator.assert_no_rejections()
