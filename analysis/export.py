@@ -1,17 +1,17 @@
-"""`helix export`: every initiative as JSON Lines, CSV or Excel, in the import record format.
+"""`helix export`: every initiative as JSON Lines or CSV in the import format, or as a workbook.
 
-The output is exactly what `helix import` reads (same `InitiativeRecord`, same field order), so
-conveners can edit a spreadsheet and bring it back, and a database can be moved by exporting
-and importing. CSV and JSON Lines round-trip exactly; the Excel sheet holds the same columns
-and cells as the CSV (lists and objects as JSON text), forced to text so that a value starting
-with `=` is never run as a formula.
+JSON Lines and CSV are exactly what `helix import` reads (same `InitiativeRecord`, same field
+order), so conveners can edit a spreadsheet and bring it back, and a database can be moved by
+exporting and importing; both round-trip exactly. Excel is the convener's workbook instead, one
+sheet per table with labels rather than codes (`analysis.workbook`); it is for reading, not for
+importing back.
 
 Files are written to a temporary name and renamed at the end (`analysis.atomic`): a failed
 export never leaves a half-written file where a good one used to be. Initiatives are read in
 chunks, so memory stays flat however big the database is.
 
 Export is the last line of defence against values the importer should have refused (it now
-does): a lone surrogate is written as U+FFFD and a non-finite number as `null`
+does): in every format a lone surrogate is written as U+FFFD and a non-finite number as `null`
 (`analysis.standard_json`), so one stored value can never stop an export after its first record
 or produce a file that does not open. CSV cells that a spreadsheet would run as a formula are
 prefixed with a quote by default (`intake.records.formulas`; the importer removes it, so the
@@ -25,20 +25,18 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Literal
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import Engine
 
 from analysis import standard_json
 from analysis.atomic import atomic_path
 from analysis.profiles import iter_profiles
+from analysis.workbook import write_workbook
+from intake.form import FormDefinition
 from intake.records import FIELD_NAMES, InitiativeRecord, to_cells
 from intake.records.formulas import neutralise
 
 ExportFormat = Literal["jsonl", "csv", "xlsx"]
 FORMATS: tuple[ExportFormat, ...] = ("jsonl", "csv", "xlsx")
-SHEET_TITLE = "initiatives"
 
 
 def export(
@@ -47,11 +45,14 @@ def export(
     out_path: Path | str | IO[str],
     *,
     neutralise_formulas: bool = True,
+    language: str = "en",
+    definition: FormDefinition | None = None,
 ) -> int:
     """Write every initiative to `out_path` (a path, or a text stream for jsonl/csv).
 
-    `neutralise_formulas` (CSV only) quotes cells a spreadsheet would run as formulas.
-    Returns how many records were written.
+    `neutralise_formulas` (CSV only) quotes cells a spreadsheet would run as formulas;
+    `language` and `definition` (xlsx only) choose the workbook's words (default: English and
+    the packaged form). Returns how many initiatives were written.
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
@@ -61,7 +62,7 @@ def export(
         return _write_text(engine, fmt, out_path, neutralise_formulas)
     with atomic_path(Path(out_path)) as temp:
         if fmt == "xlsx":
-            return _write_xlsx(engine, temp)
+            return write_workbook(engine, temp, language=language, definition=definition)
         with temp.open("w", encoding="utf-8", newline="") as stream:
             return _write_text(engine, fmt, stream, neutralise_formulas)
 
@@ -110,25 +111,4 @@ def _write_text(
             stream.write(standard_json.dumps(record.to_json()) + "\n")
         count += 1
     stream.flush()
-    return count
-
-
-def _write_xlsx(engine: Engine, path: Path) -> int:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(SHEET_TITLE)
-    sheet.append(list(FIELD_NAMES))
-    count = 0
-    for record in iter_records(engine):
-        row = []
-        for value in row_cells(record):
-            cell = WriteOnlyCell(sheet, value=None)
-            if value != "":
-                # Control characters are not allowed in the file format; everything else is
-                # kept, and the type is forced to text so `=...` stays a value (no quote needed).
-                cell.value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", str(value))
-                cell.data_type = "s"
-            row.append(cell)
-        sheet.append(row)
-        count += 1
-    workbook.save(path)
     return count

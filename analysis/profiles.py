@@ -35,6 +35,7 @@ class Profile:
     leader_id: int | None = None
     source: str = "import"
     created_at: datetime | None = None
+    updated_at: datetime | None = None
 
     @property
     def name(self) -> str:
@@ -77,6 +78,7 @@ def iter_profiles(engine: Engine) -> Iterator[Profile]:
                 leader_id=initiative.leader_id,
                 source=initiative.source,
                 created_at=initiative.created_at,
+                updated_at=initiative.updated_at,
             )
         last_id = chunk[-1].id or last_id
 

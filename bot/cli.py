@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "import": "data",
     "export": "data",
     "db": "data",
+    "demo": "demo",
     "peers": "analysis",
     "issues": "analysis",
     "analyze": "analysis",

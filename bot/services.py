@@ -1,7 +1,8 @@
 """Open and close everything a surface needs: database, interview store, knowledge base.
 
 Both the terminal chat and the Telegram application start through `open_services`, so start-up
-(migrations, demo data, first index) behaves the same wherever a user meets Helix.
+(migrations, demo data, first index) behaves the same wherever a user meets Helix; only the demo
+data differs, loaded for the terminal by default and on Telegram only when asked.
 """
 
 from __future__ import annotations
@@ -9,23 +10,20 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from chromadb.api import ClientAPI
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import Session
 
+from analysis import demo
 from analysis.changesystems import ChangeSystems, LeaderPeers, leader_peers, survey
 from analysis.matching import InitiativeVectors, open_initiative_vectors
 from bot.settings import Settings
 from bot.startup import StartupError, first_line, open_database, shown_url
 from intake.form import DefinitionError, FormDefinition, load_definition
-from intake.records.importer import import_file
 from intake.storage import InterviewStore, session_scope
 from intake.storage.digests import penalties
 from intake.storage.leaders import find_leader
-from intake.storage.tables import Initiative
 from knowledge.base import KnowledgeBase
 from knowledge.chroma import close_client
 
@@ -33,7 +31,7 @@ log = logging.getLogger(__name__)
 
 CLUSTERS = "clusters.json"
 """Where issue-cluster ids persist between runs, in the data directory."""
-DEMO_DATA = Path(__file__).resolve().parent.parent / "analysis" / "demo" / "initiatives.jsonl"
+DEMO_DATA = demo.DEMO_DATA
 
 
 @dataclass
@@ -149,19 +147,9 @@ class _WarmUpCancelled(Exception):
     """Raised inside the indexer's progress callback when the process is shutting down."""
 
 
-def seed_demo_data(engine: Engine, path: Path = DEMO_DATA) -> int:
-    """Import the fictional demo initiatives when the database holds none; returns how many."""
-    with Session(engine) as session:
-        count = session.exec(select(func.count()).select_from(Initiative)).one()[0]  # type: ignore[call-overload]
-    if count or not path.exists():
-        return 0
-    report = import_file(engine, path)
-    log.info("Loaded %d demo initiatives from %s", report.imported, path.name)
-    return report.imported
-
-
-def open_services(settings: Settings) -> Services:
-    """Migrate the database, load the interview, seed demo data when empty.
+def open_services(settings: Settings, *, terminal: bool = False) -> Services:
+    """Migrate the database, load the interview, seed demo data when empty and wanted
+    (`Settings.wants_demo_data`: by default for the terminal chat only).
 
     Every way this can fail on bad settings becomes a `StartupError` with one clear line.
     """
@@ -172,8 +160,8 @@ def open_services(settings: Settings) -> Services:
         engine.dispose()
         raise StartupError(f"HELIX_FORM: {exc}") from None
     try:
-        if settings.demo_data:
-            seed_demo_data(engine)
+        if settings.wants_demo_data(terminal=terminal):
+            demo.seed_if_empty(engine)
     except (SQLAlchemyError, OSError) as exc:
         engine.dispose()
         raise StartupError(

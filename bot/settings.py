@@ -40,7 +40,8 @@ class Settings(BaseSettings):
         default="INFO", validation_alias="HELIX_LOG_LEVEL"
     )
     form_path: Path | None = Field(default=None, validation_alias="HELIX_FORM")
-    demo_data: bool = Field(default=True, validation_alias="HELIX_DEMO_DATA")
+    demo_data: bool | None = Field(default=None, validation_alias="HELIX_DEMO_DATA")
+    """Unset: the demo loads for the terminal chat only (see `wants_demo_data`)."""
 
     telegram_bot_token: SecretStr | None = Field(
         default=None, validation_alias="TELEGRAM_BOT_TOKEN"
@@ -109,6 +110,14 @@ class Settings(BaseSettings):
                 url = "postgresql+psycopg://" + url.split("://", 1)[1]
             return url
         return f"sqlite:///{(self.data_dir / 'helix.db').resolve()}"
+
+    def wants_demo_data(self, *, terminal: bool) -> bool:
+        """Whether to load the fictional demo initiatives into an empty database.
+
+        They help someone trying Helix in the terminal, but on Telegram real leaders would be
+        matched with made-up ones, so there it takes an explicit HELIX_DEMO_DATA=true.
+        """
+        return self.demo_data if self.demo_data is not None else terminal
 
     @property
     def chroma_path(self) -> Path:

@@ -21,7 +21,7 @@ def run_chat(settings: Settings, *, user: str | None = None, language: str | Non
     if settings.log_level == "INFO":
         # The terminal is the chat itself: routine log lines would interleave with questions.
         logging.getLogger().setLevel(logging.WARNING)
-    services = open_services(settings)
+    services = open_services(settings, terminal=True)
     services.warm_up_knowledge()
     try:
         TerminalChat(

@@ -21,6 +21,8 @@ from sqlalchemy import Engine
 
 from analysis.export import FORMATS, ExportFormat, export
 from bot.startup import open_database
+from intake.form import DefinitionError, FormDefinition, load_definition
+from intake.i18n import LANGUAGES
 from intake.records.importer import ImportFileError, ImportReport, import_file
 
 DEFAULT_XLSX = Path("helix-export.xlsx")
@@ -65,6 +67,12 @@ def register(app: typer.Typer, get_settings: Callable[[], Any]) -> None:
                 "--out", "-o", help="Output file (default: stdout; xlsx: helix-export.xlsx)."
             ),
         ] = None,
+        language: Annotated[
+            str | None,
+            typer.Option(
+                help="xlsx: the workbook's language, en or es (default: HELIX_LANGUAGE)."
+            ),
+        ] = None,
     ) -> None:
         """Export every initiative in the import format, or the network (graphml, kumu)."""
         chosen = fmt.lower()
@@ -79,9 +87,21 @@ def register(app: typer.Typer, get_settings: Callable[[], Any]) -> None:
             raise typer.Exit(2)
         kind: ExportFormat = chosen
         target = out_path or (DEFAULT_XLSX if kind == "xlsx" else None)
+        settings = get_settings()
+        chosen_language = (language or settings.language).lower()
+        if chosen_language not in LANGUAGES:
+            err.print(f"[red]Unknown language {escape(chosen_language)!r}: use en or es.[/red]")
+            raise typer.Exit(2)
+        definition = _form(settings.form_path, err) if kind == "xlsx" else None
         engine = database()
         try:
-            count = export(engine, kind, target if target is not None else sys.stdout)
+            count = export(
+                engine,
+                kind,
+                target if target is not None else sys.stdout,
+                language=chosen_language,
+                definition=definition,
+            )
         except OSError as exc:
             err.print(f"[red]Cannot write {target}: {escape(exc.strerror or str(exc))}[/red]")
             raise typer.Exit(2) from None
@@ -99,6 +119,15 @@ def register(app: typer.Typer, get_settings: Callable[[], Any]) -> None:
         """Apply database migrations (also done at every start)."""
         database().dispose()
         out.print("Database is up to date.")
+
+
+def _form(path: Path | None, err: Console) -> FormDefinition:
+    """The form whose choice labels the workbook shows (HELIX_FORM, else the packaged one)."""
+    try:
+        return load_definition(path)
+    except DefinitionError as exc:
+        err.print(f"[red]HELIX_FORM: {escape(str(exc))}[/red]")
+        raise typer.Exit(2) from None
 
 
 def print_report(console: Console, report: ImportReport) -> None:

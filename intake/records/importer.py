@@ -52,14 +52,22 @@ class _Parsed:
     record: InitiativeRecord
 
 
-def import_file(engine: Engine, path: Path | str, *, batch_size: int = BATCH_SIZE) -> ImportReport:
-    """Read, validate and store every record of `path`; raises `ImportFileError` if unreadable."""
+def import_file(
+    engine: Engine, path: Path | str, *, batch_size: int = BATCH_SIZE, source: str = "import"
+) -> ImportReport:
+    """Read, validate and store every record of `path`; raises `ImportFileError` if unreadable.
+
+    `source` marks the initiatives it creates (`"demo"` for the demo data set), so they can be
+    told apart in the workbook and removed together (`helix demo remove`).
+    """
     path = Path(path)
     try:
         with path.open("rb") as handle:
             fmt = detect_format(path, handle)
             report = ImportReport(path=str(path), format=fmt)
-            _Run(engine, report, batch_size).store(_parse(read_rows(handle, fmt, report), report))
+            _Run(engine, report, batch_size, source).store(
+                _parse(read_rows(handle, fmt, report), report)
+            )
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise ImportFileError(f"cannot read {path}: {reason}") from exc
@@ -122,6 +130,7 @@ class _Run:
     engine: Engine
     report: ImportReport
     batch_size: int
+    source: str = "import"
     lines: dict[Key, int] = field(default_factory=dict)
     outcomes: dict[Key, Outcome] = field(default_factory=dict)
 
@@ -154,7 +163,7 @@ class _Run:
             return
         try:
             with session_scope(self.engine, write=True) as session:
-                saved = save_batch(session, [item.record for item in batch])
+                saved = save_batch(session, [item.record for item in batch], source=self.source)
         except _SAVE_ERRORS:
             for item in batch:
                 self._store_one(item)
@@ -165,7 +174,7 @@ class _Run:
     def _store_one(self, item: _Parsed) -> None:
         try:
             with session_scope(self.engine, write=True) as session:
-                [result] = save_batch(session, [item.record])
+                [result] = save_batch(session, [item.record], source=self.source)
         except _SAVE_ERRORS as exc:
             detail = str(getattr(exc, "orig", exc)).splitlines()[0]
             self.report.rejected.append((item.line, f"could not be saved: {detail}"))

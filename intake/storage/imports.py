@@ -3,9 +3,9 @@
 Identity is never a display name. A record's leader is found by Telegram id; a leader given only
 by name is matched only among leaders an import created (no Telegram id, no interview key), so a
 file can never attach an initiative to a person who uses Helix. A record matches an initiative
-by its `id`; a record without one matches by name only among imported initiatives of the same
-leader (or of no leader), and a name match that changes the issue comes back as a warning, since
-it may be two initiatives sharing a name.
+by its `id`; a record without one matches by name only among initiatives of the same source
+(imported, or demo) and the same leader (or of no leader), and a name match that changes the
+issue comes back as a warning, since it may be two initiatives sharing a name.
 
 Everything is resolved with a few queries per batch and written with one statement per table:
 per-record queries made an import of 100,000 records take minutes.
@@ -41,8 +41,13 @@ class Saved:
     warning: str | None = None
 
 
-def save_batch(session: Session, records: Sequence[InitiativeRecord]) -> list[Saved]:
+def save_batch(
+    session: Session, records: Sequence[InitiativeRecord], *, source: str = "import"
+) -> list[Saved]:
     """Create, update or leave each record, in order, as if they were saved one by one.
+
+    New initiatives get `source` ("import", or "demo" for the demo data set); a record without
+    an id matches by name only an initiative of that same source.
 
     Two records of a batch that land on the same initiative are saved in separate rounds, so
     the later one sees (and merges into) what the earlier one wrote.
@@ -50,7 +55,7 @@ def save_batch(session: Session, records: Sequence[InitiativeRecord]) -> list[Sa
     results: list[Saved | None] = [None] * len(records)
     pending = list(range(len(records)))
     while pending:
-        pending = _save_round(session, records, pending, results)
+        pending = _save_round(session, records, pending, results, source)
     return [saved for saved in results if saved is not None]
 
 
@@ -59,9 +64,10 @@ def _save_round(
     records: Sequence[InitiativeRecord],
     pending: list[int],
     results: list[Saved | None],
+    source: str,
 ) -> list[int]:
     leader_ids = _leaders(session, [records[i].leader for i in pending])
-    matches = _matches(session, [records[i] for i in pending], leader_ids)
+    matches = _matches(session, [records[i] for i in pending], leader_ids, source)
     taken: set[Any] = set()
     later: list[int] = []
     new: list[tuple[int, int | None]] = []
@@ -79,7 +85,7 @@ def _save_round(
         else:
             taken.add(match.id)
             found.append((index, match, leader_id))
-    _insert(session, [(records[i], leader_id) for i, leader_id in new])
+    _insert(session, [(records[i], leader_id) for i, leader_id in new], source)
     for index, _ in new:
         results[index] = Saved("imported")
     _update(session, records, found, results)
@@ -181,7 +187,10 @@ class _Match(NamedTuple):
 
 
 def _matches(
-    session: Session, records: Sequence[InitiativeRecord], leader_ids: Sequence[int | None]
+    session: Session,
+    records: Sequence[InitiativeRecord],
+    leader_ids: Sequence[int | None],
+    source: str,
 ) -> list[_Match | None]:
     table = Initiative.__table__  # type: ignore[attr-defined]
     columns = select(*(table.c[name] for name in _Match._fields))
@@ -193,7 +202,7 @@ def _matches(
     by_name: dict[tuple[str, int | None], _Match] = {}
     for chunk in chunks(sorted({r.name for r in records if not r.id})):
         query = (
-            columns.where(table.c.name.in_(chunk), table.c.source == "import").order_by(
+            columns.where(table.c.name.in_(chunk), table.c.source == source).order_by(
                 table.c.id.desc()
             )  # the oldest is applied last, so it wins
         )
@@ -208,7 +217,9 @@ def _matches(
 # --- writing ------------------------------------------------------------------------------
 
 
-def _insert(session: Session, new: Sequence[tuple[InitiativeRecord, int | None]]) -> None:
+def _insert(
+    session: Session, new: Sequence[tuple[InitiativeRecord, int | None]], source: str
+) -> None:
     if not new:
         return
     now = utcnow()
@@ -217,7 +228,7 @@ def _insert(session: Session, new: Sequence[tuple[InitiativeRecord, int | None]]
             **initiative_columns(record),
             "import_hash": fingerprint(record),
             "leader_id": leader_id,
-            "source": "import",
+            "source": source,
             "revision": 1,
             "created_at": now,
             "updated_at": now,

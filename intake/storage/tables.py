@@ -174,7 +174,7 @@ class InitiativeBase(SQLModel):
     production_system: str | None = None
     region: str | None = None
     goals: list[str] = _json([])
-    source: str = "import"  # "interview" | "import"
+    source: str = "import"  # "interview" | "import" | "demo"
     revision: int = 1
     extra: dict[str, Any] = _json({})
     initiative_form: str | None = None

@@ -14,7 +14,8 @@ import pytest
 from rich.console import Console
 from sqlmodel import Session, select
 
-from bot.services import Services, open_services, seed_demo_data
+from analysis.demo import seed_if_empty as seed_demo_data
+from bot.services import Services, open_services
 from bot.settings import Settings
 from bot.terminal import TerminalChat
 from intake.engine.prompt import Prompt

@@ -80,8 +80,15 @@ def test_export_csv_to_a_file_and_xlsx_default_name(
     assert out.read_text(encoding="utf-8").splitlines()[1].startswith(",Compost Circle,food waste")
     monkeypatch.chdir(tmp_path)
     assert runner.invoke(cli, ["export", "--format", "xlsx"]).exit_code == 0
-    sheet = load_workbook(tmp_path / "helix-export.xlsx")["initiatives"]
-    assert sheet["B2"].value == "Compost Circle"
+    sheet = load_workbook(tmp_path / "helix-export.xlsx")["Initiatives"]
+    assert sheet["A2"].value == "Compost Circle"
+    spanish = tmp_path / "es.xlsx"
+    args = ["export", "-f", "xlsx", "--language", "es", "-o", str(spanish)]
+    assert runner.invoke(cli, args).exit_code == 0
+    assert load_workbook(spanish)["Iniciativas"]["A1"].value == "Iniciativa"
+    refused = runner.invoke(cli, ["export", "-f", "xlsx", "--language", "fr"])
+    assert refused.exit_code == 2
+    assert "use en or es" in refused.stderr
 
 
 def test_unknown_export_format(cli: typer.Typer, runner: CliRunner) -> None:
