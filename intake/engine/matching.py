@@ -58,7 +58,6 @@ def _without_article(folded: str) -> str:
 class _Texts:
     """One choice's folded label forms, computed once per answer."""
 
-    name: str
     code: str
     labels: tuple[str, ...]  # folded, with and without a leading article
     words: frozenset[str]
@@ -68,7 +67,7 @@ def _texts(choice: Choice) -> _Texts:
     labels = {fold(label) for label in choice.label.values()}
     labels |= {_without_article(label) for label in labels}
     words = frozenset(word for label in labels for word in label.split() if word not in _FILLER)
-    return _Texts(choice.name, fold(choice.name), tuple(sorted(labels)), words)
+    return _Texts(fold(choice.name), tuple(sorted(labels)), words)
 
 
 @dataclass(frozen=True)

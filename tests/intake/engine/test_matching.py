@@ -221,7 +221,7 @@ def _walk_to(path_end: str, lang: str) -> tuple[Any, Any]:
     ("lang", "first", "typed"),
     [
         ("en", "Networking: we know each other", "coalition"),
-        ("es", "Red: nos conocemos", "coalición"),
+        ("es", "Trabajo en red: nos conocemos", "coalición"),
     ],
 )
 def test_the_depth_screen_shows_words_and_takes_them(lang: str, first: str, typed: str) -> None:
