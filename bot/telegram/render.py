@@ -104,12 +104,17 @@ def prompt_markup(prompt: Prompt, lang: str) -> InlineKeyboardMarkup | None:
 def _question_rows(prompt: Prompt, lang: str, screen: str) -> list[Row]:
     rows: list[Row] = []
     choices = prompt.choices if len(prompt.choices) <= MAX_CHOICE_BUTTONS else ()
-    if prompt.question_type == "likert":
+    if prompt.question_type == "likert" and all(c.label == c.value for c in choices):
         rows.append(
             [
                 _button(c.label, callbacks.encode(callbacks.ANSWER, screen, n))
                 for n, c in enumerate(choices)
             ]
+        )
+    elif prompt.question_type == "likert":  # worded levels: one per row, number first
+        rows.extend(
+            [_button(f"{c.value} · {c.label}", callbacks.encode(callbacks.ANSWER, screen, n))]
+            for n, c in enumerate(choices)
         )
     elif prompt.question_type == "select_multiple":
         for n, c in enumerate(choices):

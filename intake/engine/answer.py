@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from intake.engine.events import Choose, Done, Event, Skip, Text, Toggle
+from intake.engine.matching import resolve_params
 from intake.engine.nav import Location, available_choices, next_inner, pending_item
 from intake.engine.parsing import LIKERT, Refusal, check_answer, fits_type, parse_answer
 from intake.engine.screens import existing_value, selection
@@ -33,7 +34,8 @@ def refuse(definition: FormDefinition, state: InterviewState, refusal: Refusal) 
     """Same state, with the reason in the user's language (the form's own message first)."""
     lang = state.language
     text = definition.text(refusal.message, lang) if refusal.message else ""
-    return Outcome(state, error=text or t(refusal.key, lang, **refusal.params))
+    params = resolve_params(refusal.params, definition, lang)
+    return Outcome(state, error=text or t(refusal.key, lang, **params))
 
 
 def without(pending: dict[str, Any], *keys: str) -> dict[str, Any]:

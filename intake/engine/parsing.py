@@ -10,31 +10,38 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from intake.form.definition import Choice, FormDefinition, Localized, Question
+from intake.engine.matching import (
+    JOINERS,
+    Matched,
+    choice_refusal,
+    clip,
+    fold,
+    match_token,
+    split_picks,
+)
+from intake.engine.refusal import Refusal
+from intake.form.definition import LIKERT_POINTS, Choice, FormDefinition, Question
 from intake.form.expressions import Scope, holds
 from intake.text import has_surrogate, strip_text, without_controls
 
 TEXT_MAX = 500
 LONG_TEXT_MAX = 4000
 YEAR_MIN, YEAR_MAX = 1800, 2100
-LIKERT = ("1", "2", "3", "4", "5")
+LIKERT = LIKERT_POINTS
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009_']+")
 _PLAIN_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}([.,]\d{3})+$")
 _LIST_SPLIT = re.compile(r"[\n;,]+")
-
-
-@dataclass(frozen=True)
-class Refusal:
-    """Why an answer was not accepted: a catalog key with its fields, or the form's own text."""
-
-    key: str
-    params: dict[str, Any] = field(default_factory=dict)
-    message: Localized | None = None
+_NUMBER_IN_TEXT = re.compile(
+    r"(?<![\w.,])[+-]?\d(?:[\d.,\u00a0\u202f\u2009']*\d|(?:\s\d{3})+)?(?![\w])"
+)
+_SCALE_WORDS = frozenset(
+    {"k", "m", "bn", "thousand", "thousands", "million", "millions", "billion", "mil", "millon"}
+    | {"millón", "millones", "billón", "billones", "percent", "ciento"}
+)
 
 
 def parse_answer(
@@ -48,18 +55,14 @@ def parse_answer(
     text = cleaned
     if kind in {"text", "long_text"}:
         return text if text else Refusal("engine.error.empty")
-    if kind == "integer":
-        return _number(text, integer=True)
-    if kind == "decimal":
-        return _number(text, integer=False)
-    if kind == "year":
-        return _year(text)
+    if kind in {"integer", "decimal", "year"}:
+        return _numeric(kind, text)
     if kind == "url":
         return _url(text)
     if kind == "list":
         return _list(text)
     if kind == "likert":
-        return int(text) if text in LIKERT else Refusal("engine.error.likert")
+        return _likert(definition, text, choices)
     if kind == "select_one":
         return _one_choice(definition, text, choices)
     if kind == "select_multiple":
@@ -130,46 +133,76 @@ def _list(text: str) -> list[str] | Refusal:
     return items if items else Refusal("engine.error.list_empty")
 
 
-def _match_choice(definition: FormDefinition, token: str, choices: list[Choice]) -> str | None:
-    """A typed number (1-based), a choice name, or a label in any language."""
-    token = token.strip()
-    if token.isdecimal():  # not isdigit: "¹" is a digit that int() refuses
-        index = int(token) - 1
-        return choices[index].name if 0 <= index < len(choices) else None
-    wanted = token.casefold()
-    for choice in choices:
-        texts = [choice.name, *choice.label.values()]
-        if any(text.strip().casefold() == wanted for text in texts):
-            return choice.name
-    return None
+def _numeric(kind: str, text: str) -> int | float | Refusal:
+    """A number, or the one number inside a short phrase ("about 45 volunteers", "since 2019").
+
+    Only a lone number is taken from a phrase: two numbers ("40 or 50") or a scale word glued to
+    it ("45k", "2 million") would make any single reading a guess, so those are refused with a
+    reason instead.
+    """
+    parse = _year if kind == "year" else lambda s: _number(s, integer=kind == "integer")
+    whole = parse(text)
+    if not isinstance(whole, Refusal) or not re.search(r"\d", text):
+        return whole
+    found = _NUMBER_IN_TEXT.findall(text)
+    words = {word.casefold() for word in re.findall(r"[^\W\d_]+", text)}
+    if len(found) > 1:
+        numbers = ", ".join(clip(number, 12) for number in found[:4])
+        return Refusal("engine.error.number_many", {"numbers": numbers})
+    if len(found) == 1 and not words & _SCALE_WORDS and "%" not in text:
+        alone = parse(found[0].strip())
+        if not isinstance(alone, Refusal):
+            return alone
+    return whole
+
+
+def _likert(definition: FormDefinition, text: str, choices: list[Choice]) -> int | Refusal:
+    """1-5 by digit; a likert with worded levels (a choice list named "1".."5") also by words."""
+    if text in LIKERT:
+        return int(text)
+    if choices and text:
+        found = match_token(text, choices)
+        if isinstance(found, Matched) and found.name in LIKERT:
+            return int(found.name)
+        if not isinstance(found, Matched) and not text.isdecimal():
+            return choice_refusal(definition, found, choices)
+    return Refusal("engine.error.likert")
 
 
 def _one_choice(definition: FormDefinition, text: str, choices: list[Choice]) -> str | Refusal:
-    found = _match_choice(definition, text, choices) if text else None
-    return found if found is not None else Refusal("engine.error.choice_typed")
+    found = match_token(text, choices)
+    if isinstance(found, Matched):
+        return found.name
+    picks = split_picks(text)
+    if len(picks) > 1 and (
+        all(pick.isdecimal() for pick in picks)
+        or all(isinstance(match_token(pick, choices), Matched) for pick in picks)
+    ):
+        return Refusal("engine.error.choice_one", {"max": len(choices)})
+    return choice_refusal(definition, found, choices)
 
 
 def _many_choices(
     definition: FormDefinition, text: str, choices: list[Choice]
 ) -> list[str] | Refusal:
-    whole = _match_choice(definition, text, choices) if text else None
-    if whole is not None:
-        return [whole]
-    tokens: list[str] = []
-    for part in _LIST_SPLIT.split(text):
-        part = part.strip()
-        if re.fullmatch(r"[\d\s]+", part):
-            tokens.extend(part.split())
-        elif part:
-            tokens.append(part)
+    """Several picks in one line: "1 3", "1, 3", "energía y salud"; a whole label comes first."""
+    whole = match_token(text, choices)
+    if isinstance(whole, Matched):
+        return [whole.name]
+    picks = split_picks(text)
+    if len(picks) <= 1:
+        words = [w for w in text.split() if fold(w) not in JOINERS]
+        if len(words) < 2 or not all(isinstance(match_token(w, choices), Matched) for w in words):
+            return choice_refusal(definition, whole, choices)
+        picks = words  # "energy health": words too, when every one names an option
     picked: list[str] = []
-    for token in tokens:
-        found = _match_choice(definition, token, choices)
-        if found is None:
-            return Refusal("engine.error.choice_typed")
-        if found not in picked:
-            picked.append(found)
-    return picked if picked else Refusal("engine.error.choice_typed")
+    for pick in picks:
+        found = match_token(pick, choices)
+        if not isinstance(found, Matched):
+            return choice_refusal(definition, found, choices)
+        if found.name not in picked:
+            picked.append(found.name)
+    return picked
 
 
 def check_answer(

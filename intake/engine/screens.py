@@ -39,6 +39,9 @@ def render_value(definition: FormDefinition, question: Question, value: Any, lan
     if question.type == "select_multiple" and isinstance(value, list):
         return ", ".join(definition.choice_label(question, str(v), lang) for v in value)
     if question.type == "likert" and isinstance(value, int):
+        worded = definition.choice_label(question, str(value), lang)
+        if worded != str(value):
+            return t("engine.value.likert_worded", lang, value=value, label=worded)
         return t("engine.value.likert", lang, value=value)
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else str(value)
@@ -152,7 +155,14 @@ def _question(
             for choice in available_choices(definition, question, state.answers, item)
         )
     elif question.type == "likert":
-        choices = tuple(ChoiceView(value=v, label=v, selected=str(value) == v) for v in LIKERT)
+        choices = tuple(
+            ChoiceView(
+                value=v,
+                label=definition.choice_label(question, v, lang),  # the digit unless worded
+                selected=str(value) == v,
+            )
+            for v in LIKERT
+        )
     hint = definition.text(question.hint, lang) or _default_hint(question, lang)
     if value is not None and question.type != "note":
         hint = f"{hint}\n{t('engine.hint.keep', lang)}" if hint else t("engine.hint.keep", lang)

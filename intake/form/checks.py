@@ -18,6 +18,7 @@ from typing import Literal
 
 from intake.form.definition import (
     BUTTON_LABEL_MAX,
+    LIKERT_POINTS,
     SELECT_TYPES,
     FormDefinition,
     Localized,
@@ -95,8 +96,15 @@ def _question_structure(definition: FormDefinition, question: Question) -> list[
         for exclusive in question.exclusive:
             if exclusive not in choice_names:
                 error(f"exclusive choice {exclusive!r} is not in {question.choices!r}")
+    elif question.type == "likert" and question.choices:
+        # Worded levels: one label per point of the 1-5 scale, so a stored number keeps its
+        # meaning and analysis can go on reading it as a number.
+        if choice_names and choice_names != set(LIKERT_POINTS):
+            error(f"a likert's choice list must name exactly {', '.join(LIKERT_POINTS)}")
+        if question.choice_filter or question.exclusive:
+            error("choice_filter and exclusive only apply to select questions")
     elif question.choices or question.choice_filter or question.exclusive:
-        error("choices, choice_filter and exclusive only apply to select questions")
+        error("choices, choice_filter and exclusive only apply to select questions (or likert)")
     low, high = question.min_select, question.max_select
     if low is not None and high is not None and low > high:
         error(f"min_select {low} is greater than max_select {high}")

@@ -36,6 +36,8 @@ AnswerType = Literal[
 QuestionType = Literal[AnswerType, "repeat"]
 """What a form may declare: an answer type, or a repeat group that contains questions."""
 SELECT_TYPES: frozenset[str] = frozenset({"select_one", "select_multiple"})
+LIKERT_POINTS = ("1", "2", "3", "4", "5")
+"""A likert's points; a likert may name a choice list with exactly these names to word them."""
 BUTTON_LABEL_MAX = 60
 """A choice label longer than this is clipped on a button (surfaces read it from here)."""
 DEFAULT_FORM = Path(__file__).with_name("scs_intake.yaml")

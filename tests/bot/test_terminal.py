@@ -299,3 +299,16 @@ def test_typed_text_meets_the_import_rules_and_the_chat_goes_on(services: Servic
     assert state is not None
     assert state.answers["leader_name"] == "Ana Ruiz"
     assert "initiative called?" in output.rsplit("only invisible characters", 1)[1]
+
+
+def test_a_spanish_word_answers_a_choice_and_a_wrong_number_says_the_range(
+    services: Services,
+) -> None:
+    """Typed text goes through the same engine as on Telegram: "proyecto" picks "Un proyecto"."""
+    lines = ["", "Ana Ruiz", "Neveras Solidarias Oporto", "/skip", "/skip", "9", "1 2", "proyecto"]
+    output = run_chat(services, Script(lines), lang="es")
+    assert "Aquí no hay opción 9. Elige un número del 1 al 6" in output
+    assert "Elige un único número del 1 al 6" in output
+    state = services.store.current("term:ana")
+    assert state is not None
+    assert state.answers["initiative_form"] == "project"

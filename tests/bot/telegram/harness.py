@@ -223,8 +223,9 @@ async def autopilot_step(harness: BotHarness, user: SimulatedUser, tag: str = ""
         if not pick.selected:
             await harness.press(user, f"▫️ {pick.label}")
         await harness.press(user, next(b for b in labels if b.startswith("Done")))
-    elif prompt.choices:
-        await harness.press(user, prompt.choices[0].label)
+    elif prompt.choices:  # a worded likert's button puts the level's number first
+        first = prompt.choices[0].label
+        await harness.press(user, next(b for b in labels if b in (first, f"1 · {first}")))
     elif prompt.question_type == "note":
         await harness.press(user, next(b for b in labels if b.startswith("Continue")))
     else:

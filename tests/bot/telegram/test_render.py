@@ -11,7 +11,7 @@ from bot.telegram import callbacks
 from bot.telegram.render import render_prompt
 from intake.engine import start, step
 from intake.engine.events import Choose, Done, Event, RepeatAdd, Text, Toggle
-from intake.engine.prompt import Prompt
+from intake.engine.prompt import ChoiceView, Prompt
 from intake.form.definition import FormDefinition
 from tests.telegram_emulator.markup import parse_html
 
@@ -110,3 +110,23 @@ def test_ticks_do_not_change_the_fingerprint(mini: FormDefinition) -> None:
 )
 def test_malformed_payloads_decode_to_none(data: str | None) -> None:
     assert callbacks.decode(data) is None
+
+
+def test_worded_likert_levels_are_one_button_per_row_with_the_number_first() -> None:
+    levels = ("Networking: we know each other", "Cooperation", "Coordination", "Coalition", "One")
+    worded = Prompt(
+        kind="question",
+        text="How closely do you work together?",
+        path="partners[0].partner_depth",
+        question_type="likert",
+        choices=tuple(ChoiceView(value=str(n), label=lv) for n, lv in enumerate(levels, 1)),
+    )
+    rows = render_prompt(worded, "en").markup.inline_keyboard  # type: ignore[union-attr]
+    assert [row[0].text for row in rows[:5]] == [f"{n} · {lv}" for n, lv in enumerate(levels, 1)]
+    press = callbacks.decode(str(rows[2][0].callback_data))
+    assert press is not None
+    assert callbacks.event_for(press, worded) == Choose(value="3")
+    plain = worded.model_copy(
+        update={"choices": tuple(ChoiceView(value=v, label=v) for v in "12345")}
+    )
+    assert len(render_prompt(plain, "en").markup.inline_keyboard[0]) == 5  # type: ignore[union-attr]

@@ -128,8 +128,12 @@ def test_select_one_by_number_label_or_name(mini: FormDefinition) -> None:
     assert _parse(mini, "select_one", "2", **kwargs) == "energy"
     assert _parse(mini, "select_one", "alimentación", **kwargs) == "food"
     assert _parse(mini, "select_one", "health", **kwargs) == "health"
-    assert _parse(mini, "select_one", "9", **kwargs) == Refusal("engine.error.choice_typed")
-    assert _parse(mini, "select_one", "", **kwargs) == Refusal("engine.error.choice_typed")
+    assert _parse(mini, "select_one", "9", **kwargs) == Refusal(
+        "engine.error.choice_range", {"number": 9, "max": 4}
+    )
+    assert _parse(mini, "select_one", "", **kwargs) == Refusal(
+        "engine.error.choice_typed", {"max": 4}
+    )
 
 
 def test_select_multiple_typed(mini: FormDefinition) -> None:
@@ -139,7 +143,7 @@ def test_select_multiple_typed(mini: FormDefinition) -> None:
     assert _parse(mini, "select_multiple", "Energy; salud", **kwargs) == ["energy", "health"]
     assert _parse(mini, "select_multiple", "None of these", **kwargs) == ["none"]
     assert _parse(mini, "select_multiple", "1, banana", **kwargs) == Refusal(
-        "engine.error.choice_typed"
+        "engine.error.choice_unmatched", {"text": "banana", "max": 4}
     )
 
 

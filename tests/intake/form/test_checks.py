@@ -92,6 +92,16 @@ def test_choice_lists() -> None:
     assert any("only apply to select questions" in m for m in messages)
 
 
+def test_a_likert_may_word_exactly_its_five_points() -> None:
+    """Worded levels keep the stored 1-5 meaningful: a list with other names is an error."""
+    level = {"en": "Level", "es": "Nivel"}
+    worded = {"levels": [{"name": str(n), "label": level} for n in range(1, 6)]}
+    clean = _form({"choices": {**BASE["choices"], **worded}}, coherence={"choices": "levels"})
+    assert _messages(lint(clean)) == []
+    messages = _messages(lint(_form(coherence={"choices": "stages"})))
+    assert any("must name exactly 1, 2, 3, 4, 5" in m for m in messages)
+
+
 def test_missing_translations() -> None:
     form = _form(goals={"label": {"en": "Goals?"}, "hint": {"en": "e.g.", "es": " "}})
     messages = _messages(lint(form))
