@@ -274,6 +274,11 @@ def sheet_rows(profile: Profile, labels: Labels) -> dict[str, list[list[Any]]]:
         for kind, items in (("need", record.needs), ("offer", record.offers))
         for c in items
     ]
+    needs_offers += [  # a detail about all of them, shown once (see intake.storage.projection)
+        [name, labels.word("kind", kind), labels.word("kind", "general"), extra[key], source]
+        for kind, key in (("need", "needs_detail"), ("offer", "offers_detail"))
+        if isinstance(extra.get(key), str)
+    ]
     return {
         "initiatives": [initiative],
         "organisations": organisations,

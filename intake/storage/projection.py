@@ -184,12 +184,19 @@ def _tasks(answers: dict[str, Any], extra: dict[str, Any]) -> dict[str, str]:
 
 
 def _needs(answers: dict[str, Any], key: str, extra: dict[str, Any]) -> list[NeedRecord]:
-    """One row per category ('none' means nothing); the free-text detail travels on each."""
+    """One row per category ('none' means nothing).
+
+    The free-text detail is asked once, about the needs (or offers) as a whole: it goes on the
+    row when there is one category, else it is kept once in `extra`, never copied onto every
+    category (a convener's export showed one sentence as three needs' details).
+    """
     categories = [c for c in _texts(answers.get(key)) if c != "none"]
     detail = _text(answers.get(f"{key}_detail"))
-    if not categories and f"{key}_detail" in answers:
-        extra[f"{key}_detail"] = answers[f"{key}_detail"]
-    return [NeedRecord(category=category, detail=detail) for category in categories]
+    if len(categories) == 1:
+        return [NeedRecord(category=categories[0], detail=detail)]
+    if detail is not None:
+        extra[f"{key}_detail"] = detail
+    return [NeedRecord(category=category) for category in categories]
 
 
 def _consent(answers: dict[str, Any]) -> ConsentRecord | None:

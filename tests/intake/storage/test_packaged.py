@@ -64,10 +64,12 @@ def test_packaged_interview_projects_every_answer(
         )
         needs = {(n.kind, n.category, n.detail) for n in session.exec(select(NeedOffer)).all()}
         assert needs == {
-            ("need", "funding", "Solar panels"),
-            ("need", "data", "Solar panels"),
+            ("need", "funding", None),
+            ("need", "data", None),
             ("offer", "skills", "Cold-chain training"),
         }
+        [initiative] = session.exec(select(Initiative)).all()
+        assert initiative.extra["needs_detail"] == "Solar panels"  # once, about both needs
         [consent] = session.exec(select(Consent)).all()
         assert (consent.listed, consent.introductions, consent.digest) == (True, True, "monthly")
 

@@ -56,6 +56,23 @@ def test_none_means_no_needs_and_the_detail_is_kept() -> None:
     assert "offers_detail" not in record.extra
 
 
+def test_one_detail_about_several_needs_is_kept_once_not_copied_onto_each() -> None:
+    record = record_from_answers(
+        {
+            "initiative_name": "A",
+            "issue": "b",
+            "needs": ["funding", "data", "volunteers"],
+            "needs_detail": "a cold room two days a week",
+        }
+    )
+    assert [(n.category, n.detail) for n in record.needs] == [
+        ("funding", None),
+        ("data", None),
+        ("volunteers", None),
+    ]
+    assert record.extra["needs_detail"] == "a cold room two days a week"
+
+
 def test_names_fall_back_and_a_missing_issue_is_marked() -> None:
     leader = Leader(name="Ana", telegram_id=5)
     record = record_from_answers({"host_org": "Host Org"}, leader=leader, external_id="helix:1")

@@ -150,6 +150,13 @@ def test_child_sheets_name_the_initiative_with_labels(book: Workbook) -> None:
     # An unknown code is shown as it is rather than dropped.
     assert any(r["What"] == "made_up_category" for r in needs)
     assert next(r for r in needs if r["Initiative"] == "Demo Fridge")["Source"] == "Demo"
+    # One detail about two needs is shown once, not copied onto each of them (issue 9).
+    cold = [(r["What"], r["Detail"]) for r in needs if r["Initiative"] == "Cold Chain Commons"]
+    assert cold == [
+        ("Funding", None),
+        ("Data and evidence", None),
+        ("All of them (in general)", "Cold room financing"),
+    ]
 
 
 def test_hostile_values_stay_inert_text(book: Workbook) -> None:
