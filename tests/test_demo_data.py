@@ -25,6 +25,7 @@ TASKS = (
     "task_financing",
     "task_measuring",
     "task_advocating",
+    "task_delivering",
 )
 
 

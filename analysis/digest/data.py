@@ -18,6 +18,7 @@ from datetime import datetime
 from analysis.metrics import SystemMetrics
 from analysis.profiles import Profile
 from intake.i18n import catalog
+from intake.records import SYSTEM_TASKS
 
 MAX_GAPS = 2
 """One missing sector and one missing task at most: a digest names a gap, not a report."""
@@ -58,7 +59,7 @@ class Gap:
     """Something the leader's change system lacks: a sector with no actor, or a task."""
 
     kind: str  # "sector" | "task"
-    name: str  # sector or task choice name (analysis.metrics.context.SECTORS, records.TASKS)
+    name: str  # sector or task name (analysis.metrics.context.SECTORS, records.SYSTEM_TASKS)
 
 
 @dataclass(frozen=True)
@@ -68,13 +69,14 @@ class Snapshot:
     initiatives: how many initiatives form it (listed or not: a count names no one);
     bridged: share of them engaging at least one production-system actor (the second strand of
     the double helix, the system the change is for); tasks_covered: how many of the seven
-    change-system tasks enough of them perform.
+    change-system tasks enough of them perform (Helix's operational task, delivering, is not
+    one of them: a digest counts what the system lacks, not who runs services).
     """
 
     initiatives: int
     bridged: float | None
     tasks_covered: int | None
-    tasks_total: int = 7
+    tasks_total: int = len(SYSTEM_TASKS)
 
 
 @dataclass(frozen=True)
@@ -180,5 +182,5 @@ def snapshot_of(metrics: SystemMetrics) -> Snapshot:
     return Snapshot(
         initiatives=int(size or 0),
         bridged=float(bridged) if bridged is not None else None,
-        tasks_covered=round(coverage * 7) if coverage is not None else None,
+        tasks_covered=round(coverage * len(SYSTEM_TASKS)) if coverage is not None else None,
     )

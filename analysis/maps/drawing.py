@@ -40,7 +40,7 @@ SECTOR_COLOURS: dict[str, str] = {
 TASK_COLOURS: dict[str, str] = dict(
     zip(
         TASKS,
-        ["#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#e377c2", "#8c564b", "#d62728"],
+        ["#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#e377c2", "#8c564b", "#d62728", "#17becf"],
         strict=True,
     )
 )

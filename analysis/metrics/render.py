@@ -15,7 +15,7 @@ _NAMED_PARTS = {
     "degree_centralization": ("hub",),
     "brokers": ("top",),
     "missing_sectors": ("missing",),
-    "task_coverage": ("gaps",),
+    "task_coverage": ("gaps", "delivering"),
     "ps_segment_coverage": ("untouched",),
     "system_consciousness": ("awareness", "self_identification"),
     "stewardship": ("steward", "reach"),

@@ -7,6 +7,7 @@ imported by name, not from here, because it needs storage and storage needs the 
 
 from intake.records.model import (
     FIELD_NAMES,
+    SYSTEM_TASKS,
     TASKS,
     CellError,
     InitiativeRecord,
@@ -17,6 +18,7 @@ from intake.records.model import (
 
 __all__ = [
     "FIELD_NAMES",
+    "SYSTEM_TASKS",
     "TASKS",
     "CellError",
     "InitiativeRecord",

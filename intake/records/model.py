@@ -27,7 +27,7 @@ from pydantic import (
 
 from intake.records.cleaning import CleaningError, parse_json, strip_text
 
-TASKS: tuple[str, ...] = (
+SYSTEM_TASKS: tuple[str, ...] = (
     "visioning",
     "organizing",
     "learning",
@@ -36,7 +36,14 @@ TASKS: tuple[str, ...] = (
     "measuring",
     "advocating",
 )
-"""Waddell's seven change-system tasks, in the order the interview asks them."""
+"""The seven change-system tasks (Helix's list adapted from Waddell), in interview order.
+
+Task coverage is about these seven: they are what a change system as a whole needs done.
+"""
+TASKS: tuple[str, ...] = (*SYSTEM_TASKS, "delivering")
+"""Every task a record may rate: the seven, then Helix's own operational task, `delivering`
+(running a service or making a product day to day), which many initiatives mainly do but which
+is not a change-system task. New names only ever go last, so older files still import."""
 TaskLevel = Literal["none", "minor", "core"]
 _LEVEL_NUMBERS = {0: "none", 1: "minor", 2: "core"}
 _WEBSITE = re.compile(

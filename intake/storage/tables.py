@@ -247,7 +247,7 @@ class TaskRating(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     initiative_id: int = _parent("initiative")
-    task: str  # visioning organizing learning innovating financing measuring advocating
+    task: str  # a name in intake.records.TASKS: the seven system tasks, then delivering
     level: str  # "none" | "minor" | "core"
 
 

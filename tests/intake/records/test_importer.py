@@ -186,7 +186,8 @@ def test_csv_variant(engine: Engine, tmp_path: Path) -> None:
         "\ufeffName,Issue,id,goals,stakeholders,leader.name,leader.telegram_id,tasks,consent,"
         "extra,colour\r\n"
         "Compost Circle,food waste,cc-1,less waste; better soil,City; Farmers,Ana,5,"
-        '"visioning=core; learning=minor",listed=yes;digest=monthly,"{""note"": 1}",green\r\n'
+        '"visioning=core; learning=minor; delivering=core",'
+        'listed=yes;digest=monthly,"{""note"": 1}",green\r\n'
         "\r\n"
         '"Grid Watch","energy\r\npoverty",,"[""fair tariffs""]",'
         '"[{""name"": ""Utility"", ""sector"": ""business""}]",,,,,,\r\n'
@@ -204,7 +205,7 @@ def test_csv_variant(engine: Engine, tmp_path: Path) -> None:
         "leader": {"name": "Ana", "telegram_id": 5},
         "goals": ["less waste", "better soil"],
         "stakeholders": [{"name": "City"}, {"name": "Farmers"}],
-        "tasks": {"visioning": "core", "learning": "minor"},
+        "tasks": {"visioning": "core", "learning": "minor", "delivering": "core"},
         "consent": {"listed": True, "introductions": False, "digest": "monthly"},
         "extra": {"note": 1, "colour": "green"},
     }

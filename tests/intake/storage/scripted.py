@@ -135,6 +135,7 @@ PACKAGED_SCRIPT: dict[str, Any] = {
     **{f"task_{t}": "core" for t in ("visioning", "organizing", "learning")},
     **{f"task_{t}": "minor" for t in ("innovating", "financing")},
     **{f"task_{t}": "none" for t in ("measuring", "advocating")},
+    "task_delivering": "core",  # they run the cold rooms themselves
     "stakeholders": [{"st_name": "Farmers Union", "st_sector": "civil_society"}],
     "partners": [
         {

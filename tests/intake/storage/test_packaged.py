@@ -52,6 +52,7 @@ def test_packaged_interview_projects_every_answer(
             "financing": "minor",
             "measuring": "none",
             "advocating": "none",
+            "delivering": "core",
         }
         ties = {(t.kind, t.partner_name, t.depth) for t in session.exec(select(PartnerTie)).all()}
         assert ties == {("works_with", "Sun Co-op", 4), ("knows_of", "Valley Food Bank", None)}

@@ -35,7 +35,7 @@ IMPORTED = {
         {"name": "Grid Friends", "sector": "business", "relation": "funding", "depth": 2}
     ],
     "ps_links": [{"actor": "Northvale Power", "relation": "pressure", "segment": "generation"}],
-    "tasks": {"advocating": "core", "visioning": "minor"},
+    "tasks": {"advocating": "core", "visioning": "minor", "delivering": "none"},
     "needs": [{"category": "data", "detail": "grid maps"}, "made_up_category"],
     "offers": ["skills"],
     "consent": {"listed": True, "introductions": False, "digest": "weekly"},
@@ -99,6 +99,7 @@ def test_initiatives_show_labels_dates_and_source(book: Workbook) -> None:
     assert imported["Advocating"] == "Core: a main activity"
     assert imported["Visioning"] == "Minor: we do some"
     assert imported["Financing"] is None  # not rated
+    assert imported["Delivering"] == "Not something we do"
     assert imported["People working on it"] == "21 to 100"
     assert imported["Yearly budget"] == "10,000 to 100,000"
     assert (imported["Shown to other leaders"], imported["Open to introductions"]) == ("Yes", "No")
