@@ -190,7 +190,7 @@ def _choice_names(form: FormDefinition, list_name: str) -> set[str]:
 
 def test_packaged_form_loads(form: FormDefinition) -> None:
     assert form.form_id == "scs_intake"
-    assert form.version == "2026.11.1"
+    assert form.version == "2026.12.1"
     assert form.default_language == "en"
     assert set(form.languages) == set(LANGUAGES)
 
