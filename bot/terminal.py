@@ -15,6 +15,7 @@ from rich.markup import escape
 
 from bot.safe_text import terminal_safe
 from bot.services import Services
+from bot.terminal_keys import keys_line
 from intake.engine import (
     Back,
     Cancel,
@@ -37,8 +38,10 @@ from intake.i18n import LANGUAGES, t
 
 log = logging.getLogger(__name__)
 InputFn = Callable[[str], str]
-# The engine's messages name the Done/Continue buttons; typing the word works like the button.
+# The engine's messages say "choose Done" / "Continue": typing the word does just that.
 DONE_WORDS = frozenset({"done", "listo", "continue", "continuar"})
+# The list menu's own keys: anything else typed there is the name of a new entry.
+MENU_KEYS = frozenset({"a", "add", "e", "edit", "r", "remove", "d", *DONE_WORDS})
 # Confirming /deleteme: option 1 or a yes in either language; anything else keeps the data.
 YES_WORDS = frozenset({"1", "y", "yes", "s", "si", "sí"})
 # Commands answered at the resume menu without leaving it.
@@ -63,10 +66,22 @@ class TerminalChat:
         self.read = read
         self.language = language
         self.prompt: Prompt | None = None
+        self.interrupted = False  # Ctrl-C ended the session (the CLI exits 130)
 
     # ── the loop ────────────────────────────────────────────────────────────────
     def run(self) -> None:
-        """Greet, then read lines until the interview is submitted, cancelled or input ends."""
+        """Greet, then read lines until the user quits, pauses, erases their data or input ends.
+
+        Ctrl-C at any prompt says goodbye (everything typed so far is already stored) instead of
+        a traceback, and sets `interrupted` for the CLI's exit status."""
+        try:
+            self._run()
+        except KeyboardInterrupt:
+            self.interrupted = True
+            self.say("")
+            self.say(t("chat.interrupted", self.language))
+
+    def _run(self) -> None:
         store = self.services.store
         state, prompt, resumed = store.open(self.user_key, language=self.language)
         self.language = state.language
@@ -140,19 +155,47 @@ class TerminalChat:
         if text.startswith("/"):
             return self._command(text)
         event = self._event_for(text)
+        if event is None and self._names_an_entry(text):
+            _, opened = self.services.store.apply(self.user_key, RepeatAdd())
+            if opened.kind == "question":  # typed at a list menu: the new entry's first answer
+                return self._apply(Text(text=text))
+            self.show(opened)
+            return False
         if event is None:
             self.say(t("chat.unknown_input", self.language))
             return False
         return self._apply(event)
 
+    def _names_an_entry(self, text: str) -> bool:
+        prompt = self.prompt
+        return (
+            prompt is not None
+            and prompt.kind == "repeat_menu"
+            and prompt.can_add
+            and text.lower().partition(" ")[0] not in MENU_KEYS
+        )
+
     def _apply(self, event: Event) -> bool:
         before = self.prompt.kind if self.prompt else None
         state, prompt = self.services.store.apply(self.user_key, event)
         self.language = state.language
-        self.show(prompt)
         if prompt.kind == "submitted" and before != "submitted":
-            self._peers()  # the payoff for the leader's time: who else works on this
-        return isinstance(event, Submit | Cancel) and prompt.kind in ("submitted", "cancelled")
+            self._closing(prompt, state.answers)
+            return False
+        self.show(prompt)
+        return isinstance(event, Cancel) and prompt.kind == "cancelled"
+
+    def _closing(self, prompt: Prompt, answers: dict[str, object]) -> None:
+        """After sending: thanks, who else works on this issue, and what happens next. The
+        review's keys wait for /review: the leader is done, not asked to edit."""
+        self.prompt = prompt
+        self.say(f"[bold]{escape(prompt.text)}[/bold]")
+        self._peers()  # the payoff for the leader's time: who else works on this
+        shared = answers.get("consent_listed") == "yes" or (
+            answers.get("consent_introductions") == "yes"
+        )
+        self.say(t("chat.next.listed" if shared else "chat.next.unlisted", self.language))
+        self.say(f"[dim]{t('chat.next.commands', self.language)}[/dim]")
 
     def _event_for(self, text: str) -> Event | None:
         """Map a typed line to an event for the current screen."""
@@ -177,7 +220,9 @@ class TerminalChat:
                 return RepeatRemove(index=index)
             return None
         if prompt.kind in ("review", "submitted"):  # a submitted interview can be edited again
-            if word in ("s", "submit"):
+            if prompt.can_continue and word in ("c", *DONE_WORDS):
+                return Done()  # back to the kept draft entry or the open questions
+            if word in ("s", "submit", "send", "enviar"):
                 return Submit()
             if word in ("e", "edit") and index is not None and 0 <= index < len(prompt.review):
                 return Edit(path=prompt.review[index].path)
@@ -326,29 +371,6 @@ class TerminalChat:
         for item in prompt.items:
             self.say(f"  {item.index + 1}. {escape(item.label)}")
         for n, line in enumerate(prompt.review, start=1):
-            self.say(f"  {n}. {escape(line.label)}: [cyan]{escape(line.value)}[/cyan]")
-        self.say(f"[dim]{self._keys(prompt)}[/dim]")
-
-    def _keys(self, prompt: Prompt) -> str:
-        lang = self.language
-        if prompt.kind == "repeat_menu":
-            return t("chat.keys_repeat", lang)
-        if prompt.kind == "review" or (prompt.kind == "submitted" and prompt.review):
-            return t("chat.keys_review", lang)
-        if prompt.kind in ("submitted", "cancelled"):
-            return ""
-        keys = []
-        if prompt.question_type == "note":
-            keys.append(t("chat.keys_note", lang))
-        elif prompt.question_type == "select_multiple":
-            keys.append(t("chat.keys_multi", lang))
-        elif prompt.choices:
-            keys.append(t("chat.keys_single", lang))
-        if prompt.can_back:
-            keys.append("/back")
-        if prompt.can_skip:
-            keys.append("/skip")
-        if prompt.terms:
-            keys.append("/explain")
-        keys += ["/review", "/help"]
-        return " · ".join(keys)
+            indent = "     " if line.level > 1 else "  "  # an entry's details under its name
+            self.say(f"{indent}{n}. {escape(line.label)}: [cyan]{escape(line.value)}[/cyan]")
+        self.say(f"[dim]{keys_line(prompt, self.language)}[/dim]")

@@ -23,16 +23,19 @@ def run_chat(settings: Settings, *, user: str | None = None, language: str | Non
         logging.getLogger().setLevel(logging.WARNING)
     services = open_services(settings, terminal=True)
     services.warm_up_knowledge()
+    chat = TerminalChat(
+        services,
+        user_key=f"term:{user or _local_user()}",
+        console=console,
+        read=console.input,
+        language=language or settings.language,
+    )
     try:
-        TerminalChat(
-            services,
-            user_key=f"term:{user or _local_user()}",
-            console=console,
-            read=console.input,
-            language=language or settings.language,
-        ).run()
+        chat.run()
     finally:
         services.close()
+    if chat.interrupted:  # the chat said goodbye; the status still tells a script it was Ctrl-C
+        raise typer.Exit(130)
 
 
 def _local_user() -> str:

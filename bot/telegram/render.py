@@ -79,7 +79,8 @@ def prompt_text(prompt: Prompt, lang: str) -> str:
         body.extend(f"{n}. {esc(c.label)}" for n, c in enumerate(prompt.choices, start=1))
     body.extend(f"{i.index + 1}. {esc(i.label)}" for i in prompt.items)
     body.extend(
-        f"{n}. <b>{esc(r.label)}</b>: {esc(r.value)}" for n, r in enumerate(prompt.review, start=1)
+        f"{'    ' if r.level > 1 else ''}{n}. <b>{esc(r.label)}</b>: {esc(r.value)}"
+        for n, r in enumerate(prompt.review, start=1)
     )
     if prompt.kind == "question" and not prompt.choices and prompt.question_type != "note":
         body.append(f"<i>{esc(t('bot.type_answer', lang))}</i>")
@@ -198,6 +199,10 @@ def _review_rows(prompt: Prompt, lang: str, screen: str) -> list[Row]:
     rows = [edits[i : i + 5] for i in range(0, len(edits), 5)]
     if prompt.kind == "review":
         last: Row = []
+        if prompt.can_continue:  # back to a kept draft entry or the open questions
+            last.append(
+                _button(t("bot.button.continue", lang), callbacks.encode(callbacks.DONE, screen))
+            )
         if prompt.can_back:
             last.append(
                 _button(t("bot.button.back", lang), callbacks.encode(callbacks.BACK, screen))

@@ -32,6 +32,7 @@ from intake.engine.events import (
 from intake.engine.nav import (
     back_target,
     current,
+    draft_item,
     first_open,
     is_relevant,
     pending_item,
@@ -41,7 +42,7 @@ from intake.engine.parsing import Refusal
 from intake.engine.prompt import Prompt
 from intake.engine.reconcile import reconcile
 from intake.engine.repeat import item_back, menu_event, open_inner_edit
-from intake.engine.screens import build_prompt
+from intake.engine.screens import build_prompt, draft_label
 from intake.engine.state import InterviewState
 from intake.form.definition import FormDefinition
 from intake.i18n import t
@@ -83,7 +84,17 @@ def _normalized(definition: FormDefinition, state: InterviewState) -> InterviewS
 
 
 def _settle(definition: FormDefinition, state: InterviewState) -> InterviewState:
-    """First arrival at the review screen turns an in-progress interview into `review`."""
+    """First arrival at the review screen turns an in-progress interview into `review`; a
+    draft entry set aside by an edit from the review comes back once that edit is answered."""
+    pending = state.pending
+    if (
+        "draft" in pending
+        and "item" not in pending
+        and state.cursor is None
+        and not pending.get("reviewing")
+    ):
+        restored = {**without(pending, "draft"), "item": pending["draft"]}
+        state = state.model_copy(update={"pending": restored})
     if (
         state.status == "in_progress"
         and not state.pending.get("reviewing")
@@ -182,6 +193,10 @@ def _while_submitted(definition: FormDefinition, state: InterviewState, event: E
 
 
 def _submit(definition: FormDefinition, state: InterviewState) -> Outcome:
+    if draft_item(state) is not None:  # never send (and drop) a half-entered entry silently
+        opened = state.model_copy(update={"pending": without(state.pending, "reviewing")})
+        label = draft_label(definition, opened) or ""
+        return Outcome(opened, error=t("engine.error.draft_open", state.language, entry=label))
     if first_open(definition, state) is not None:
         pending = without(state.pending, "reviewing", "toggles", "item")
         opened = state.model_copy(update={"pending": pending, "cursor": None})
@@ -198,7 +213,17 @@ def _submit(definition: FormDefinition, state: InterviewState) -> Outcome:
 
 
 def _edit(definition: FormDefinition, state: InterviewState, path: str) -> Outcome:
-    path = path.strip()
+    """Re-open one answer; a half-entered list entry waits aside (`draft`) and comes back once
+    this edit is answered. A refused edit leaves everything as it was, draft included."""
+    item = draft_item(state)
+    if item is None:
+        return _open_answer(definition, state, path.strip())
+    parked = {**without(state.pending, "item"), "draft": item}
+    outcome = _open_answer(definition, state.model_copy(update={"pending": parked}), path.strip())
+    return outcome if outcome.error is None else Outcome(state, error=outcome.error)
+
+
+def _open_answer(definition: FormDefinition, state: InterviewState, path: str) -> Outcome:
     inner = split_item_path(path)
     if inner is not None:
         group = definition.question(inner[0])
@@ -224,6 +249,8 @@ def _edit(definition: FormDefinition, state: InterviewState, path: str) -> Outco
 
 
 def _back(definition: FormDefinition, state: InterviewState) -> Outcome:
+    if state.pending.get("reviewing") and draft_item(state) is not None:
+        return Outcome(state.model_copy(update={"pending": without(state.pending, "reviewing")}))
     if pending_item(state) is not None and current(definition, state) is not None:
         return item_back(definition, state)
     target = back_target(definition, state)

@@ -8,7 +8,8 @@ follow from the same few functions here, and no stored jump can ever point at th
 `pending` (uncommitted UI state in `InterviewState`) uses these keys:
 `toggles` {path, values} for a multi-select being ticked; `item` {group, index, values, asked,
 only, to_menu} for a repeat item being filled in; `paused_from` (status before Cancel);
-`reviewing` (the user asked for the review before finishing).
+`reviewing` (the user asked for the review before finishing; an `item` stays as a draft);
+`draft` (an `item` set aside by an edit from the review, restored once the edit is answered).
 """
 
 from __future__ import annotations
@@ -184,6 +185,13 @@ def first_open(definition: FormDefinition, state: InterviewState) -> Question | 
 def pending_item(state: InterviewState) -> dict[str, Any] | None:
     item = state.pending.get("item")
     return item if isinstance(item, dict) else None
+
+
+def draft_item(state: InterviewState) -> dict[str, Any] | None:
+    """The pending item when it is a list entry being written from the menu (a draft worth
+    keeping); a one-answer edit opened from the review holds nothing new and is not one."""
+    item = pending_item(state)
+    return item if item is not None and item.get("to_menu") else None
 
 
 def next_inner(

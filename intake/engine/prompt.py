@@ -27,6 +27,7 @@ class ReviewLine(BaseModel):
     path: str  # what `Edit(path)` takes
     label: str  # localized question text (short form)
     value: str  # localized, human-readable answer ("—" when skipped)
+    level: int = 0  # 0 an answer, 1 a list entry (named once), 2 a detail of the entry above
 
 
 class RepeatItemView(BaseModel):
@@ -70,5 +71,7 @@ class Prompt(BaseModel):
     can_add: bool = False  # repeat_menu: below max
     can_finish: bool = False  # repeat_menu: at or above min
     review: tuple[ReviewLine, ...] = ()  # review: every relevant answered/skipped question
+    can_continue: bool = False  # review: Done resumes a kept draft entry or the open questions
+    draft: str | None = None  # review: label of the half-entered list entry kept as a draft
     progress: Progress | None = None
     terms: tuple[str, ...] = ()  # SCS terms in the question that the knowledge base can explain

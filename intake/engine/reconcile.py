@@ -126,24 +126,12 @@ def _tidy_pending(definition: FormDefinition, state: InterviewState) -> Intervie
             or not is_relevant(definition, question, state.answers)
         ):
             cursor = None
-    item = pending.get("item")
-    if item is not None and not _item_shape_ok(item):
-        pending.pop("item")
-        item = None
+    for key in ("item", "draft"):  # the entry being filled in, and one set aside by an edit
+        if key in pending and not _item_fits(definition, state, pending[key]):
+            pending.pop(key)
     toggles = pending.get("toggles")
     if toggles is not None and not _toggles_shape_ok(toggles):
         pending.pop("toggles")
-    if isinstance(item, dict):
-        group = definition.question(str(item.get("group")))
-        items = state.answers.get(group.name, []) if group is not None else []
-        index = item.get("index")
-        if (
-            group is None
-            or group.type != "repeat"
-            or not is_relevant(definition, group, state.answers)
-            or (isinstance(index, int) and not 0 <= index < len(items))
-        ):
-            pending.pop("item")
     state = state.model_copy(update={"pending": pending, "cursor": cursor})
     toggles = pending.get("toggles")
     if isinstance(toggles, dict):
@@ -152,6 +140,20 @@ def _tidy_pending(definition: FormDefinition, state: InterviewState) -> Intervie
             pending.pop("toggles")
             state = state.model_copy(update={"pending": pending})
     return state
+
+
+def _item_fits(definition: FormDefinition, state: InterviewState, item: Any) -> bool:
+    """A pending entry still points at a relevant repeat group (and an existing index)."""
+    if not _item_shape_ok(item):
+        return False
+    group = definition.question(str(item.get("group")))
+    if group is None or group.type != "repeat":
+        return False
+    items = state.answers.get(group.name, [])
+    index = item.get("index")
+    return is_relevant(definition, group, state.answers) and (
+        not isinstance(index, int) or (isinstance(items, list) and 0 <= index < len(items))
+    )
 
 
 def _item_shape_ok(item: Any) -> bool:

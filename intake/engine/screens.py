@@ -14,6 +14,7 @@ from intake.engine.nav import (
     available_choices,
     back_target,
     current,
+    draft_item,
     first_open,
     is_done,
     is_relevant,
@@ -235,12 +236,45 @@ def _menu(
     )
 
 
+def draft_label(definition: FormDefinition, state: InterviewState) -> str | None:
+    """The label of the list entry being filled in (kept as a draft while reviewing)."""
+    item = draft_item(state)
+    group = definition.question(str(item.get("group"))) if item else None
+    if item is None or group is None:
+        return None
+    values = item.get("values")
+    index = item.get("index")
+    number = index if isinstance(index, int) else len(state.answers.get(group.name) or [])
+    return item_label(
+        definition, group, number, values if isinstance(values, dict) else {}, lang=state.language
+    )
+
+
+_GATE = re.compile(r"^\s*([a-z][a-z0-9_]*)\s*==\s*'yes'\s*$")
+
+
+def is_open_gate(definition: FormDefinition, question: Question, value: Any) -> bool:
+    """A yes/no question answered yes that alone opens other questions (a deep dive): the
+    questions it opened speak for it on the review, so it is not listed as an answer."""
+    if question.type != "select_one" or value != "yes":
+        return False
+    if {choice.name for choice in definition.choices_for(question)} != {"yes", "no"}:
+        return False
+    return any(
+        (match := _GATE.match(other.relevant or "")) is not None and match[1] == question.name
+        for other in definition.questions
+    )
+
+
 def review_lines(definition: FormDefinition, state: InterviewState) -> list[ReviewLine]:
-    """Every relevant answered or skipped question, repeat items expanded to inner lines."""
+    """Every relevant answered or skipped question, once: an open gate is left out, and each
+    list entry is one line named by its key answer with its other answers as details below."""
     lang = state.language
     lines: list[ReviewLine] = []
     for question in relevant_questions(definition, state.answers):
         if question.type == "note":
+            continue
+        if is_open_gate(definition, question, state.answers.get(question.name)):
             continue
         label = definition.short_label(question, lang)
         if question.name in state.skipped:
@@ -263,22 +297,52 @@ def review_lines(definition: FormDefinition, state: InterviewState) -> list[Revi
         )
         lines.append(ReviewLine(path=question.name, label=label, value=summary))
         for index, item in enumerate(items):
-            name = item_label(definition, question, index, item, lang)
-            for inner in question.questions:
-                if inner.type == "note" or not is_relevant(definition, inner, state.answers, item):
-                    continue
-                shown = (
-                    render_value(definition, inner, item[inner.name], lang)
-                    if inner.name in item
-                    else t("engine.skipped", lang)
-                )
-                lines.append(
-                    ReviewLine(
-                        path=item_path(question.name, index, inner.name),
-                        label=f"{name} · {definition.short_label(inner, lang)}",
-                        value=_clip(shown),
-                    )
-                )
+            lines += _entry_lines(definition, state, question, index, item)
+    return lines
+
+
+def _entry_lines(
+    definition: FormDefinition,
+    state: InterviewState,
+    group: Question,
+    index: int,
+    item: dict[str, Any],
+) -> list[ReviewLine]:
+    """One entry: its key answer as the entry's line ("Stakeholders 1: Council"), then the
+    other answers as details, so the entry's name is shown once and never in its own labels."""
+    lang = state.language
+    inner = [
+        q
+        for q in group.questions
+        if q.type != "note" and is_relevant(definition, q, state.answers, item)
+    ]
+    key = group.repeat.key if group.repeat and group.repeat.key else None
+    inner.sort(key=lambda q: q.name != key)  # stable: the key first, the rest in form order
+    lines: list[ReviewLine] = []
+    for position, question in enumerate(inner):
+        shown = (
+            render_value(definition, question, item[question.name], lang)
+            if question.name in item
+            else t("engine.skipped", lang)
+        )
+        label = (
+            t(
+                "engine.review.entry",
+                lang,
+                group=definition.short_label(group, lang),
+                number=index + 1,
+            )
+            if position == 0
+            else definition.short_label(question, lang)
+        )
+        lines.append(
+            ReviewLine(
+                path=item_path(group.name, index, question.name),
+                label=label,
+                value=_clip(shown),
+                level=1 if position == 0 else 2,
+            )
+        )
     return lines
 
 
@@ -295,14 +359,21 @@ def _review(
         for question in relevant_questions(definition, state.answers)
         if not is_done(definition, question, state)
     )
-    if open_count and first_open(definition, state) is not None:
+    draft = draft_label(definition, state)
+    can_continue = draft is not None or bool(open_count and first_open(definition, state))
+    if draft is not None:
+        extra = t("engine.review.draft", lang, entry=draft)
+        notice = f"{notice}\n{extra}" if notice else extra
+    elif can_continue:
         extra = t("engine.review.open", lang, count=open_count)
         notice = f"{notice}\n{extra}" if notice else extra
     return Prompt(
+        can_continue=can_continue,
+        draft=draft,
         kind="review",
         text=t("engine.review.heading", lang),
         error=error,
         notice=notice,
         review=tuple(review_lines(definition, state)),
-        can_back=back_target(definition, state) is not None,
+        can_back=draft is not None or back_target(definition, state) is not None,
     )

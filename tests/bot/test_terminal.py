@@ -80,6 +80,8 @@ def answer_everything(added: set[str]) -> Callable[[Prompt], str]:
             return "d"
         if prompt.kind == "review":
             return "s"
+        if prompt.kind == "submitted":
+            return "/quit"  # the closing screen stays open for /peers and the like
         return {
             "note": "",
             "select_one": "1",

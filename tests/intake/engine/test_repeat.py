@@ -132,10 +132,8 @@ def test_review_paths_and_inner_edit(mini: FormDefinition) -> None:
     assert prompt.kind == "review"
     lines = {line.path: (line.label, line.value) for line in prompt.review}
     assert lines["stakeholders"] == ("Stakeholders", "Entries: 1")
-    assert lines["stakeholders[0].st_system"] == (
-        "Council (Food) · Which of your systems?",
-        "Food",
-    )
+    assert lines["stakeholders[0].st_name"] == ("Stakeholders 1", "Council")
+    assert lines["stakeholders[0].st_system"] == ("Which of your systems?", "Food")
     state, prompt = step(mini, state, Edit(path="stakeholders[0].st_system"))
     assert prompt.path == "stakeholders[0].st_system"
     assert prompt.current_value == "Food"

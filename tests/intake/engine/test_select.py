@@ -85,7 +85,7 @@ def test_select_one_and_likert_buttons(mini: FormDefinition) -> None:
     same, prompt = step(mini, state, Choose(value="gone"))
     assert same is state
     assert prompt.error
-    assert "old button" in prompt.error
+    assert "earlier screen" in prompt.error
     same, prompt = step(mini, state, Toggle(value="idea"))
     assert same is state
     assert prompt.error
