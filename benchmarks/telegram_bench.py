@@ -119,8 +119,8 @@ async def drive(users: int, echo: bool) -> None:
 # -- bot process -----------------------------------------------------------------------------
 
 
-def echo_application(base_url: str, token: str) -> Any:
-    """The baseline: PTB with one handler that sends the text back."""
+def echo_application(base_url: str, token: str, rate_limiter: Any = None) -> Any:
+    """The baseline: PTB with one handler that sends the text back (optionally rate limited)."""
     from telegram import Update
     from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
 
@@ -128,12 +128,16 @@ def echo_application(base_url: str, token: str) -> Any:
         if update.effective_message and update.effective_message.text:
             await update.effective_message.reply_text(update.effective_message.text)
 
-    app = ApplicationBuilder().token(token).base_url(base_url).concurrent_updates(True).build()
+    builder = ApplicationBuilder().token(token).base_url(base_url).concurrent_updates(True)
+    app = (builder if rate_limiter is None else builder.rate_limiter(rate_limiter)).build()
     app.add_handler(MessageHandler(filters.TEXT, echo))
     return app
 
 
-def helix_application(base_url: str, token: str, data_dir: Path) -> tuple[Any, Any]:
+def helix_application(
+    base_url: str, token: str, data_dir: Path, rate_limit: float = 100_000
+) -> tuple[Any, Any]:
+    """Helix on the fixture form; by default with a limiter too fast to matter."""
     from bot.services import open_services
     from bot.settings import load_settings
     from bot.telegram.app import build_application
@@ -146,7 +150,7 @@ def helix_application(base_url: str, token: str, data_dir: Path) -> tuple[Any, A
         form_path=ROOT / "tests" / "intake" / "forms" / "mini.yaml",
     )
     services = open_services(settings)
-    return build_application(settings, services, rate_limit=100_000), services
+    return build_application(settings, services, rate_limit=rate_limit), services
 
 
 async def run_bot(users: int, echo: bool) -> dict[str, Any]:
