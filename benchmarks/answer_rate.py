@@ -40,6 +40,8 @@ from benchmarks.telegram_bench import (  # noqa: E402
     SCRIPT,
     echo_application,
     helix_application,
+    screen_changed,
+    screen_of,
 )
 
 LIMIT = 30.0
@@ -53,15 +55,6 @@ def percentile(values: list[float], share: float) -> float:
 
 
 # -- driver process: emulator + simulated users ----------------------------------------------
-
-
-def screen_of(user: Any) -> tuple[int, tuple[str, ...], int]:
-    """(message id, callback data, edits) of the live keyboard: what a reply must change."""
-    live = next((m for m in reversed(user.chat.transcript) if m.buttons and not m.deleted), None)
-    if live is None:
-        return (0, (), 0)
-    data = tuple(str(b.get("callback_data")) for b in live.buttons)
-    return (live.message_id, data, len(live.edits))
 
 
 class Seat:
@@ -92,10 +85,7 @@ class Seat:
         def replied() -> bool:
             if self.echo:
                 return len(user.chat.transcript) > seen
-            now = screen_of(user)
-            if action == "toggle":
-                return now[0] == before[0] and now[2] > before[2]
-            return now[:2] != before[:2]
+            return screen_changed(user, before, action)
 
         await self.emulator.wait_for(replied, timeout=120, what=f"user {user.id} {action}")
         return time.perf_counter() - started
@@ -238,12 +228,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rates", type=float, nargs="+", default=[10.0, 25.0])
     parser.add_argument("--seconds", type=float, default=30.0, help="offered load per run")
     parser.add_argument("--json-only", action="store_true", help="print only the JSON report")
+    parser.add_argument(
+        "--no-retire",
+        action="store_true",
+        help="never retire old screens (an experiment: what the bulk-lane edits cost)",
+    )
     parser.add_argument("--driver", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--echo", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.driver:
         asyncio.run(drive(args.users, args.rates[0], args.seconds, args.echo))
         return 0
+    if args.no_retire:
+        from bot.telegram import screens
+
+        screens.MAX_DEFERRED = 0
     rows = [
         asyncio.run(run_bot(args.users, rate, args.seconds, echo))
         for rate in args.rates
@@ -256,6 +255,7 @@ def main(argv: list[str] | None = None) -> int:
         "users": args.users,
         "python": platform.python_version(),
         "cpus": os.cpu_count(),
+        "retire_old_screens": not args.no_retire,
     }
     if not args.json_only:
         print(table(rows) + "\n")

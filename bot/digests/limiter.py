@@ -117,6 +117,13 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
                 log.info("%s: rate limited; every send waits %s s", endpoint, retry_seconds(exc))
         raise AssertionError("unreachable: the last attempt returns or raises")
 
+    def spare(self) -> float:
+        """Tokens at hand now, as a share of a full bucket (0 while anything waits or paused):
+        optional sends (retiring old screens) go only when replies have room to burst."""
+        if any(self._queues.values()) or self._resume_at > time.monotonic():
+            return 0.0
+        return self.budget.available(time.monotonic()) / self.budget.burst
+
     def _options(self, args: dict[str, Any] | None) -> tuple[Lane, int]:
         args = args or {}
         lane = args.get("lane", "interactive")

@@ -13,10 +13,11 @@ edits included. So an answer costs one such call wherever it can:
 Retiring the other old screen (turning a typed-at question into "question ➡️ answer", or dropping
 an old keyboard) is cosmetic: a press on an old button is recognised as stale by its screen
 fingerprint (`bot.telegram.callbacks`) whether or not its keyboard is still there. So it is
-deferred to the bulk lane, behind every reply anyone is waiting for, and skipped when too many
-are already waiting. Failures to edit an old message (deleted, too old, unchanged) are harmless
-and ignored; failures to send the new screen are not (the error handler sees them). The screen
-on show is remembered through `UserMemory` only (see `bot.telegram.context`).
+deferred to the bulk lane, behind every reply anyone is waiting for, and skipped when the
+limiter has little to spare or too many are already waiting. Failures to edit an old message
+(deleted, too old, unchanged) are harmless and ignored; failures to send the new screen are not
+(the error handler sees them). The screen on show is remembered through `UserMemory` only (see
+`bot.telegram.context`).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from typing import Any
 from telegram import InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, TelegramError
 
-from bot.digests.limiter import BULK
+from bot.digests.limiter import BULK, PriorityRateLimiter
 from bot.telegram.callbacks import fingerprint
 from bot.telegram.context import HelixContext, PromptMessage
 from bot.telegram.render import Rendered, answered_text, render_prompt
@@ -40,8 +41,14 @@ from intake.engine import Prompt
 log = logging.getLogger(__name__)
 _TAGS = re.compile(r"<[^<>]*>")
 #: Old screens at most waiting for a bulk-lane token to be retired; past this an old keyboard
-#: simply stays (its buttons are answered as stale), so a long overload cannot pile up tasks.
-MAX_DEFERRED = 500
+#: simply stays (its buttons are answered as stale), so a long overload cannot pile up tasks,
+#: and stopping the bot (PTB awaits these tasks) waits a few seconds at most.
+MAX_DEFERRED = 100
+#: Retire only while the limiter holds at least this share of a full bucket. Measured
+#: (`benchmarks/answer_rate.py`, 25 answers/s): retiring whenever the bulk lane allows kept the
+#: bucket at its small reserve, so bursts of replies waited for tokens (p95 60-115 ms, against
+#: 24 ms with no retiring at all); leaving half the bucket keeps bursts instant.
+SPARE_SHARE = 0.5
 
 __all__ = [
     "Answered",
@@ -153,6 +160,9 @@ def retire_later(
     """
     runtime = context.runtime
     if not (old.has_keyboard or _answers(old, answered)) or runtime.deferred >= MAX_DEFERRED:
+        return
+    limiter = context.bot.rate_limiter
+    if isinstance(limiter, PriorityRateLimiter) and limiter.spare() < SPARE_SHARE:
         return
     memory = runtime.memory(key)
     memory.retiring.add(old.message_id)

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from bot.digests.limiter import PriorityRateLimiter
+from bot.telegram import screens
 from tests.bot.telegram.harness import BotHarness, live_keyboard
 from tests.telegram_emulator import Fault, SimulatedUser
 from tests.telegram_emulator.models import ApiCall
@@ -115,3 +118,29 @@ async def test_a_press_on_a_question_waiting_to_be_retired_gets_a_new_message(
     await harness.settle()
     assert "How many people?" in (live_keyboard(user).text or "")
     assert live_keyboard(user).message_id != old.message_id
+
+
+@pytest.mark.parametrize("busy", ["many retirements wait", "little to spare"])
+async def test_when_busy_an_old_keyboard_stays_and_its_press_is_stale(
+    harness: BotHarness, busy: str
+) -> None:
+    user = harness.user(504)
+    await harness.command(user, "start")
+    await harness.press(user, "Continue ▶️")
+    old = live_keyboard(user)
+    assert harness.app is not None
+    if busy == "many retirements wait":
+        harness.app.bot_data.deferred = screens.MAX_DEFERRED
+    else:  # as under 25 answers/s: replies keep the bucket below half full
+        limiter(harness).spare = lambda: screens.SPARE_SHARE / 2  # type: ignore[method-assign]
+    since = len(harness.emulator.calls)
+    await harness.say(user, "Acme")
+    assert budgeted(turn_calls(harness, since)) == ["sendMessage"]
+    assert next(m for m in user.transcript if m.message_id == old.message_id).buttons
+    harness.app.bot_data.deferred = 0
+    vars(limiter(harness)).pop("spare", None)
+    user.press("⬅️ Back", message_id=old.message_id)
+    await harness.settle()
+    answer = harness.emulator.callback_queries[-1].answer or {}
+    assert "already answered" in str(answer.get("text"))
+    assert "Which production systems" in (live_keyboard(user).text or "")
