@@ -46,7 +46,7 @@ _TAGS = re.compile(r"<[^<>]*>")
 MAX_DEFERRED = 100
 #: Retire only while the limiter holds at least this share of a full bucket. Measured
 #: (`benchmarks/answer_rate.py`, 25 answers/s): retiring whenever the bulk lane allows kept the
-#: bucket at its small reserve, so bursts of replies waited for tokens (p95 60-115 ms, against
+#: bucket at its small reserve, so bursts of replies waited for tokens (p95 60-239 ms, against
 #: 24 ms with no retiring at all); leaving half the bucket keeps bursts instant.
 SPARE_SHARE = 0.5
 
