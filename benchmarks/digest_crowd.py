@@ -16,7 +16,7 @@ import sys
 import time
 from typing import Any
 
-from benchmarks.telegram_bench import SCRIPT
+from benchmarks.telegram_bench import SCRIPT, screen_changed, screen_of
 
 
 async def person(emulator: Any, uid: int, think: float, stop: asyncio.Event) -> list[float]:
@@ -27,9 +27,7 @@ async def person(emulator: Any, uid: int, think: float, stop: asyncio.Event) -> 
     for action, argument in SCRIPT:
         if stop.is_set():
             break
-        chat = user.chat.transcript
-        seen, live = len(chat), next((m for m in reversed(chat) if m.buttons), None)
-        edits = len(live.edits) if live else 0
+        before = screen_of(user)
         started = time.perf_counter()
         if action == "command":
             user.send_command(argument)
@@ -38,12 +36,8 @@ async def person(emulator: Any, uid: int, think: float, stop: asyncio.Event) -> 
         else:
             user.press(argument)
 
-        def replied(
-            seen: int = seen, live: Any = live, edits: int = edits, kind: str = action
-        ) -> bool:
-            if kind == "toggle" and live is not None:
-                return len(live.edits) > edits
-            return any(m.buttons for m in user.chat.transcript[seen:])
+        def replied(before: Any = before, kind: str = action) -> bool:
+            return screen_changed(user, before, kind)
 
         await emulator.wait_for(replied, timeout=120, what=f"person {uid} {action}")
         latencies.append(time.perf_counter() - started)

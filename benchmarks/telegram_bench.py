@@ -61,15 +61,31 @@ SCRIPT: list[tuple[str, str]] = [
 # -- driver process: emulator + simulated users ----------------------------------------------
 
 
+def screen_of(user: Any) -> tuple[int, tuple[str, ...], int]:
+    """(message id, callback data, edits) of the live keyboard: what a reply must change."""
+    live = next((m for m in reversed(user.chat.transcript) if m.buttons and not m.deleted), None)
+    if live is None:
+        return (0, (), 0)
+    data = tuple(str(b.get("callback_data")) for b in live.buttons)
+    return (live.message_id, data, len(live.edits))
+
+
+def screen_changed(user: Any, before: tuple[int, tuple[str, ...], int], action: str) -> bool:
+    """Whether the bot has answered `action`: a tick redraws the live keyboard in place; any
+    other answer shows a new screen, as a new message or by redrawing the pressed one (its
+    buttons then carry the new screen's fingerprint). A keyboard merely gone is no reply."""
+    now = screen_of(user)
+    if action == "toggle":
+        return now[0] == before[0] and now[2] > before[2]
+    return now[0] != 0 and now[:2] != before[:2]
+
+
 async def _walk(emulator: Any, uid: int, echo: bool, timeout: float) -> list[float]:  # noqa: ASYNC109
     """One user's interview; returns the latency of each reply in seconds."""
     user = emulator.user(uid, first_name=f"User{uid}")
     latencies: list[float] = []
     for action, argument in SCRIPT:
-        chat = user.chat.transcript
-        seen = len(chat)
-        live = next((m for m in reversed(chat) if m.buttons), None)
-        edits = len(live.edits) if live else 0
+        seen, before = len(user.chat.transcript), screen_of(user)
         started = time.perf_counter()
         if echo or action == "text":
             user.send_text(argument.format(uid=uid) if action != "command" else f"/{argument}")
@@ -78,15 +94,10 @@ async def _walk(emulator: Any, uid: int, echo: bool, timeout: float) -> list[flo
         else:
             user.press(argument)
 
-        def replied(
-            seen: int = seen, live: Any = live, edits: int = edits, kind: str = action
-        ) -> bool:
-            fresh = user.chat.transcript[seen:]
+        def replied(seen: int = seen, before: Any = before, kind: str = action) -> bool:
             if echo:
-                return bool(fresh)
-            if kind == "toggle" and live is not None:
-                return len(live.edits) > edits
-            return any(m.buttons for m in fresh)
+                return len(user.chat.transcript) > seen
+            return screen_changed(user, before, kind)
 
         await emulator.wait_for(replied, timeout=timeout, what=f"user {uid} step {action}")
         latencies.append(time.perf_counter() - started)
@@ -119,8 +130,8 @@ async def drive(users: int, echo: bool) -> None:
 # -- bot process -----------------------------------------------------------------------------
 
 
-def echo_application(base_url: str, token: str) -> Any:
-    """The baseline: PTB with one handler that sends the text back."""
+def echo_application(base_url: str, token: str, rate_limiter: Any = None) -> Any:
+    """The baseline: PTB with one handler that sends the text back (optionally rate limited)."""
     from telegram import Update
     from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
 
@@ -128,12 +139,16 @@ def echo_application(base_url: str, token: str) -> Any:
         if update.effective_message and update.effective_message.text:
             await update.effective_message.reply_text(update.effective_message.text)
 
-    app = ApplicationBuilder().token(token).base_url(base_url).concurrent_updates(True).build()
+    builder = ApplicationBuilder().token(token).base_url(base_url).concurrent_updates(True)
+    app = (builder if rate_limiter is None else builder.rate_limiter(rate_limiter)).build()
     app.add_handler(MessageHandler(filters.TEXT, echo))
     return app
 
 
-def helix_application(base_url: str, token: str, data_dir: Path) -> tuple[Any, Any]:
+def helix_application(
+    base_url: str, token: str, data_dir: Path, rate_limit: float = 100_000
+) -> tuple[Any, Any]:
+    """Helix on the fixture form; by default with a limiter too fast to matter."""
     from bot.services import open_services
     from bot.settings import load_settings
     from bot.telegram.app import build_application
@@ -146,7 +161,7 @@ def helix_application(base_url: str, token: str, data_dir: Path) -> tuple[Any, A
         form_path=ROOT / "tests" / "intake" / "forms" / "mini.yaml",
     )
     services = open_services(settings)
-    return build_application(settings, services, rate_limit=100_000), services
+    return build_application(settings, services, rate_limit=rate_limit), services
 
 
 async def run_bot(users: int, echo: bool) -> dict[str, Any]:

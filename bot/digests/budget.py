@@ -79,6 +79,11 @@ class Budget:
             wait = max(wait, _wait(1.0 - self._bulk_tokens, self.bulk_rate))
         return paused + wait
 
+    def available(self, now: float) -> float:
+        """Overall tokens in the bucket at `now` (what a burst of replies could spend at once)."""
+        self._refill(now)
+        return self._tokens if (self._at or now) <= now else 0.0
+
     def take(self, lane: Lane, now: float) -> bool:
         """Spend one send's tokens in `lane` if it may go now; False (nothing spent) if not."""
         if self.delay(lane, now) > 0:

@@ -6,14 +6,20 @@ every send still shares one overall budget, but in two lanes (`budget.py`):
 
 - interactive (the default: every handler's send and edit) is served first, whenever a token
   is there;
-- bulk (`rate_limit_args={"lane": "bulk"}`, the digest run) is paced at most at `bulk_share`
-  of the overall rate and only takes tokens interactive traffic leaves, keeping a reserve.
+- bulk (`rate_limit_args={"lane": "bulk"}`: the digest run, and retiring old interview screens,
+  `bot.telegram.screens.retire_later`) is paced at most at `bulk_share` of the overall rate and
+  only takes tokens interactive traffic leaves, keeping a reserve.
 
 One dispatcher task hands out the tokens, so the order is decided in one place. A 429 pauses
 everyone for Telegram's `retry_after` (the flood limit is per bot, not per chat) and the request
 is retried at the head of its lane, up to `max_retries` times; other errors go to the caller.
 Calls that carry no `chat_id` (button-tap answers, menus, getMe) are not messages, so they skip
 the budget but still respect a pause. getUpdates never comes here (PTB does not limit it).
+What is documented and what is assumed: Telegram's FAQ names about 30 messages per second
+overall and says nothing precise about other methods (PTB's wiki: the limits are not
+documented). Counting every call that names a chat, edits included, is our cautious reading;
+leaving answerCallbackQuery out follows PTB's `AIORateLimiter`, which limits only calls with a
+`chat_id`, not a statement from Telegram.
 """
 
 from __future__ import annotations
@@ -110,6 +116,13 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
                 self._pause(retry_seconds(exc) + MARGIN)
                 log.info("%s: rate limited; every send waits %s s", endpoint, retry_seconds(exc))
         raise AssertionError("unreachable: the last attempt returns or raises")
+
+    def spare(self) -> float:
+        """Tokens at hand now, as a share of a full bucket (0 while anything waits or paused):
+        optional sends (retiring old screens) go only when replies have room to burst."""
+        if any(self._queues.values()) or self._resume_at > time.monotonic():
+            return 0.0
+        return self.budget.available(time.monotonic()) / self.budget.burst
 
     def _options(self, args: dict[str, Any] | None) -> tuple[Lane, int]:
         args = args or {}

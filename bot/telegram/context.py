@@ -70,6 +70,8 @@ class UserMemory:
     waiting_for: str | None = (
         None  # "timezone": their next text answers /digest, not the interview
     )
+    #: Old screens waiting to be retired in the bulk lane (`screens.retire_later`).
+    retiring: set[int] = field(default_factory=set)
 
     def shown(self, message: PromptMessage) -> None:
         """`message` now shows the user's current screen (and carries its live keyboard)."""
@@ -96,6 +98,8 @@ class BotData:
         #: Leaders whose digest job fired and who wait for the next batch (`digests.schedule`).
         self.digest_pending: set[int] = set()
         self.digest_flushing = False
+        #: Old screens waiting to be retired in the bulk lane, all users (`screens.MAX_DEFERRED`).
+        self.deferred = 0
 
     @property
     def services(self) -> Services:

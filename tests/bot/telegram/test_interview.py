@@ -67,17 +67,27 @@ async def test_complete_interview_on_the_packaged_form(
 async def test_an_answered_question_shows_the_answer_and_loses_its_buttons(
     harness: BotHarness,
 ) -> None:
+    """A press turns the same message into "question ➡️ answer" over the next question, whose
+    buttons replace the old ones; a typed answer leaves the old question without buttons."""
     user = harness.user(104)
     await to_systems(harness, user)
     question = live_keyboard(user)
+    old_buttons = {b["callback_data"] for b in question.buttons}
     await harness.press(user, "▫️ Food")
     assert live_keyboard(user).message_id == question.message_id  # ticked in place
     assert "✅ Food" in live_keyboard(user).button_texts
     await harness.press(user, "Done ✔️")
-    answered = next(m for m in user.transcript if m.message_id == question.message_id)
-    assert answered.buttons == []
-    assert answered.text == "Which production systems do you work on?\n➡️ Food"
-    assert "What part of food?" in (live_keyboard(user).text or "")
+    answered = live_keyboard(user)
+    assert answered.message_id == question.message_id  # the same message, now the next screen
+    assert (answered.text or "").startswith("Which production systems do you work on?\n➡️ Food\n\n")
+    assert "What part of food?" in (answered.text or "")
+    assert not old_buttons & {b["callback_data"] for b in answered.buttons}
+    typed_at = live_keyboard(user)
+    await harness.say(user, "2")  # a typed number answers a choice question too
+    retired = next(m for m in user.transcript if m.message_id == typed_at.message_id)
+    assert retired.buttons == []
+    assert retired.text == "What part of food?\n➡️ 2"
+    assert live_keyboard(user).message_id != typed_at.message_id
 
 
 async def test_back_edit_and_review(harness: BotHarness) -> None:
@@ -240,7 +250,7 @@ async def test_skip_by_button_and_command_and_required_questions_refuse(
     assert "What stage are you at?" in (stage.text or "")
     await harness.press(user, "Skip ⏭")
     skipped = next(m for m in user.transcript if m.message_id == stage.message_id)
-    assert skipped.text == "What stage are you at?\n➡️ Skipped"
+    assert (skipped.text or "").startswith("What stage are you at?\n➡️ Skipped\n\n")
     assert stored_state(harness, user).skipped == ("stage",)
     founded = await harness.command(user, "skip")
     assert "How many people?" in (founded.text or "")
