@@ -30,3 +30,15 @@ async def test_review_mid_entry_keeps_the_entry_and_continue_returns_to_it(
     assert "Which of your systems?" in (back.text or "")
     assert harness.prompt(user).path == "stakeholders[0].st_system"
     harness.emulator.assert_no_rejections()
+
+
+async def test_a_name_typed_at_a_list_menu_starts_an_entry_with_it(harness: BotHarness) -> None:
+    """As in the terminal chat: no "I didn't understand" for the obvious thing to do."""
+    user = harness.user(132)
+    await harness.command(user, "start")
+    while harness.prompt(user).kind != "repeat_menu":
+        await autopilot_step(harness, user)
+    await harness.say(user, "Council")
+    assert stored_state(harness, user).pending["item"]["values"] == {"st_name": "Council"}
+    assert harness.prompt(user).path == "stakeholders[0].st_system"
+    harness.emulator.assert_no_rejections()
