@@ -42,6 +42,15 @@ InputFn = Callable[[str], str]
 DONE_WORDS = frozenset({"done", "listo", "continue", "continuar"})
 # The list menu's own keys: anything else typed there is the name of a new entry.
 MENU_KEYS = frozenset({"a", "add", "e", "edit", "r", "remove", "d", *DONE_WORDS})
+
+
+def _is_menu_key(text: str) -> bool:
+    """A list-menu key alone or with an entry number ("a", "e 2"); "A tenants' association"
+    is a name, not the key `a` followed by words."""
+    word, _, rest = text.lower().partition(" ")
+    return word in MENU_KEYS and (not rest.strip() or rest.strip().isdecimal())
+
+
 # Confirming /deleteme: option 1 or a yes in either language; anything else keeps the data.
 YES_WORDS = frozenset({"1", "y", "yes", "s", "si", "sí"})
 # Commands answered at the resume menu without leaving it.
@@ -172,7 +181,7 @@ class TerminalChat:
             prompt is not None
             and prompt.kind == "repeat_menu"
             and prompt.can_add
-            and text.lower().partition(" ")[0] not in MENU_KEYS
+            and not _is_menu_key(text)
         )
 
     def _apply(self, event: Event) -> bool:
@@ -210,7 +219,7 @@ class TerminalChat:
         word, _, rest = text.lower().partition(" ")
         index = int(rest) - 1 if rest.strip().isdecimal() else None
         if prompt.kind == "repeat_menu":
-            if word in ("a", "add"):
+            if word in ("a", "add") and not rest.strip():
                 return RepeatAdd()
             if word in ("d", *DONE_WORDS):
                 return Done()

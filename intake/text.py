@@ -23,9 +23,11 @@ INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"
 """Zero-width characters: a value made only of them is empty, so they are stripped at its ends."""
 
 _ESCAPES = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves, clear screen
-    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC: window titles, hyperlinks
-    r"|\x1b[@-_]?"  # any other escape
+    r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC (window title, hyperlinks), BEL or ST ended
+    r"|\x1b[P^_X][^\x1b]*(?:\x1b\\)?"  # DCS, PM, APC, SOS strings
+    r"|\x1b\[[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves, clear screen
+    r"|\x1b[ -/]*[0-~]"  # two-character escapes (reset, charset)
+    r"|\x9b[0-?]*[ -/]*[@-~]"  # the 8-bit CSI
 )
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _BREAKS = re.compile(r"[\t\r\n]+")
@@ -39,7 +41,7 @@ def has_surrogate(value: str) -> bool:
 
 def without_controls(value: str, *, one_line: bool = False) -> str:
     """Escape sequences and control characters removed; line breaks too when `one_line`."""
-    if "\x1b" in value:
+    if "\x1b" in value or "\x9b" in value:
         value = _ESCAPES.sub("", value)
     value = _CONTROLS.sub("", value)
     return _BREAKS.sub(" ", value) if one_line else value

@@ -193,6 +193,9 @@ def _while_submitted(definition: FormDefinition, state: InterviewState, event: E
 
 
 def _submit(definition: FormDefinition, state: InterviewState) -> Outcome:
+    if "draft" in state.pending and "item" not in state.pending:  # set aside by an edit
+        restored = {**without(state.pending, "draft"), "item": state.pending["draft"]}
+        state = state.model_copy(update={"pending": restored})
     if draft_item(state) is not None:  # never send (and drop) a half-entered entry silently
         opened = state.model_copy(update={"pending": without(state.pending, "reviewing")})
         label = draft_label(definition, opened) or ""

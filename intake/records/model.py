@@ -22,6 +22,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
 )
 
@@ -46,8 +47,10 @@ TASKS: tuple[str, ...] = (*SYSTEM_TASKS, "delivering")
 is not a change-system task. New names only ever go last, so older files still import."""
 TaskLevel = Literal["none", "minor", "core"]
 _LEVEL_NUMBERS = {0: "none", 1: "minor", 2: "core"}
+STORED = {"stored": True}
+"""Validation context for records read back from the database (see `_website`)."""
 _WEBSITE = re.compile(
-    r"[a-z][a-z0-9+.-]*://\S+$|(?:[^\s/.:]+\.)+[a-z][a-z0-9-]*[a-z0-9](?::\d+)?(?:[/?#]\S*)?$",
+    r"[a-z][a-z0-9+.-]*://\S+$|(?:[^\s/.:]+\.)+[^\W\d_][\w-]*[^\W_](?::\d+)?(?:[/?#]\S*)?$",
     re.IGNORECASE,
 )
 
@@ -198,12 +201,14 @@ class InitiativeRecord(BaseModel):
 
     @field_validator("website")
     @classmethod
-    def _website(cls, value: str | None) -> str | None:
+    def _website(cls, value: str | None, info: ValidationInfo) -> str | None:
         """A dotted host with a letter top-level domain, or any address with a scheme.
 
         `1.5` (a spreadsheet's number in the wrong column) would otherwise become `https://1.5`.
+        A rule for what comes in, not for what is stored: rows read back (`STORED`) were
+        accepted by the rules of their day, and one old value must not stop every export.
         """
-        if value is None or _WEBSITE.match(value):
+        if value is None or _WEBSITE.match(value) or info.context == STORED:
             return value
         raise ValueError("not a website address (such as example.org or https://...)")
 

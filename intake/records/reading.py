@@ -218,7 +218,7 @@ def _header(text: str, delimiter: str, report: ImportReport) -> list[str]:
             "such as name,issue,... (see the docs)"
         )
     if "issue" not in seen:
-        report.warnings.append("the header has no 'name' or 'issue' column; see the docs")
+        report.warnings.append("the header has no 'issue' column; see the docs")
     return names
 
 

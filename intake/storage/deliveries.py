@@ -29,6 +29,9 @@ from intake.storage.tables import DigestDelivery
 
 FINAL = frozenset({"sent", "skipped", "inactive"})
 RETRYABLE = "failed"
+MAX_ATTEMPTS = 3
+"""Sends of one digest before a failure is final: the hourly retry must not rebuild and resend a
+digest Telegram keeps refusing for the rest of its period."""
 LEASE = timedelta(minutes=10)
 """How long a claim from another host is honoured; a send takes seconds, retries included."""
 
@@ -111,7 +114,7 @@ def claim(
                 DigestDelivery.leader_id == leader_id, DigestDelivery.period == period
             )
         ).one()
-        if row.status in FINAL:
+        if _given_up(row.status, row.attempts):
             return None
         if row.status == "claimed" and (
             row.owner == owner or (owner_alive(row.owner) and row.claimed_at > now - lease)
@@ -162,17 +165,26 @@ def finish(
 
 
 def done_for(engine: Engine, period_of: dict[int, str]) -> set[int]:
-    """Leaders (of `period_of`: leader id -> their current period) already final for it."""
+    """Leaders (of `period_of`: leader id -> their current period) done with it: final, or
+    failed `MAX_ATTEMPTS` times."""
     if not period_of:
         return set()
     with session_scope(engine) as session:
         rows = session.exec(
-            select(DigestDelivery.leader_id, DigestDelivery.period, DigestDelivery.status).where(
-                col(DigestDelivery.leader_id).in_(list(period_of))
-            )
+            select(
+                DigestDelivery.leader_id,
+                DigestDelivery.period,
+                DigestDelivery.status,
+                DigestDelivery.attempts,
+            ).where(col(DigestDelivery.leader_id).in_(list(period_of)))
         ).all()
     return {
         leader
-        for leader, period, status in rows
-        if period_of.get(leader) == period and status in FINAL
+        for leader, period, status, attempts in rows
+        if period_of.get(leader) == period and _given_up(status, attempts)
     }
+
+
+def _given_up(status: str, attempts: int) -> bool:
+    """Final, or failed as often as it may: no run sends this digest again."""
+    return status in FINAL or (status == RETRYABLE and attempts >= MAX_ATTEMPTS)

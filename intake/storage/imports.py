@@ -273,10 +273,11 @@ def _update(
     That skip is sound because merging a line is idempotent: if the line with this fingerprint
     was the last writer (any other writer clears `import_hash`), merging it again changes nothing.
     """
+    prints = {index: fingerprint(records[index]) for index, _, _ in found}
     to_read: list[tuple[int, _Match, int | None]] = []
     for index, match, leader_id in found:
         same_leader = leader_id is None or leader_id == match.leader_id
-        if same_leader and match.import_hash == fingerprint(records[index]):
+        if same_leader and match.import_hash == prints[index]:
             results[index] = Saved("unchanged")
         else:
             to_read.append((index, match, leader_id))
@@ -295,7 +296,7 @@ def _update(
             {
                 "b_id": match.id,
                 **initiative_columns(merged),
-                "import_hash": fingerprint(record),
+                "import_hash": prints[index],
                 "leader_id": leader_id,
                 "revision": match.revision + 1,
                 "updated_at": now,

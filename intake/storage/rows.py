@@ -16,6 +16,7 @@ from sqlalchemy import delete, insert
 from sqlmodel import Session, SQLModel, col, select
 
 from intake.records.model import (
+    STORED,
     ConsentRecord,
     InitiativeRecord,
     LeaderRecord,
@@ -194,4 +195,4 @@ def _record(
         offers=parts(NeedOffer, NeedRecord, kind="offer"),
         consent=consent[0] if consent else None,
     )
-    return InitiativeRecord.model_validate(data)
+    return InitiativeRecord.model_validate(data, context=STORED)

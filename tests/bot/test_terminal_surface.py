@@ -43,7 +43,9 @@ def then_quit(respond: Callable[[Prompt], str]) -> Callable[[Prompt], str]:
     return step
 
 
-def typing_a_name_at_the_first_list(then: list[str]) -> Callable[[Prompt], str]:
+def typing_a_name_at_the_first_list(
+    then: list[str], name: str = "Porto Food Bank"
+) -> Callable[[Prompt], str]:
     """Answers everything until the first list menu, types a name there, then `then`."""
     plain = answer_everything(set())
     state = {"typed": False}
@@ -53,7 +55,7 @@ def typing_a_name_at_the_first_list(then: list[str]) -> Callable[[Prompt], str]:
             return then.pop(0) if then else "/quit"
         if prompt.kind == "repeat_menu":
             state["typed"] = True
-            return "Porto Food Bank"
+            return name
         return plain(prompt)
 
     return respond
@@ -78,6 +80,14 @@ def test_a_name_typed_at_a_list_menu_starts_a_new_entry(services: Services) -> N
     state = services.store.current("term:ana")
     assert state is not None
     assert state.pending["item"]["values"] == {"st_name": "Porto Food Bank"}
+
+
+def test_a_name_starting_with_a_menu_key_is_a_name_not_the_key(services: Services) -> None:
+    """ "A tenants' association" is not `a` (add) followed by words that would be lost."""
+    run_chat(services, Script([], typing_a_name_at_the_first_list([], "A tenants' association")))
+    state = services.store.current("term:ana")
+    assert state is not None
+    assert state.pending["item"]["values"] == {"st_name": "A tenants' association"}
 
 
 def test_review_mid_entry_keeps_it_and_c_continues_it(services: Services) -> None:

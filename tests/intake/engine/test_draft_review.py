@@ -38,6 +38,16 @@ def test_submit_with_a_draft_asks_to_finish_it_first(mini: FormDefinition) -> No
     assert state.pending["item"]["values"] == {"st_name": "Council"}
 
 
+def test_submit_during_an_edit_from_the_review_still_keeps_the_draft(
+    mini: FormDefinition,
+) -> None:
+    steps = [*MID_ENTRY, Edit(path="initiative_name"), Review(), Submit()]
+    state, prompt = run(mini, steps)
+    assert state.status != "submitted"
+    assert "Council" in (prompt.error or "")
+    assert state.pending["item"]["values"] == {"st_name": "Council"}
+
+
 def test_editing_another_answer_keeps_the_draft_and_comes_back_to_it(
     mini: FormDefinition,
 ) -> None:

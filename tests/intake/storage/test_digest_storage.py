@@ -19,7 +19,14 @@ from sqlmodel import select
 
 from intake.records.importer import import_file
 from intake.storage import session_scope
-from intake.storage.deliveries import claim, done_for, finish, owner_alive, process_owner
+from intake.storage.deliveries import (
+    MAX_ATTEMPTS,
+    claim,
+    done_for,
+    finish,
+    owner_alive,
+    process_owner,
+)
 from intake.storage.digests import (
     consent_decides,
     digest_settings,
@@ -140,6 +147,19 @@ def test_a_failed_delivery_is_claimed_again_by_the_next_run(
         row = session.get(DigestDelivery, delivery)
         assert row is not None
         assert (row.status, row.attempts) == ("claimed", 2)
+
+
+def test_a_digest_that_keeps_failing_is_given_up_after_max_attempts(
+    engine: Engine, tmp_path: Path
+) -> None:
+    [leader] = _leaders(engine, tmp_path, [(1, "weekly")])
+    now = utcnow()
+    for _ in range(MAX_ATTEMPTS):
+        delivery = claim(engine, leader, "2026-12", now)
+        assert delivery is not None
+        assert finish(engine, delivery, "failed", now, error="400 Bad Request")
+    assert claim(engine, leader, "2026-12", now) is None
+    assert done_for(engine, {leader: "2026-12"}) == {leader}
 
 
 def test_a_dead_processes_claim_is_taken_over_and_its_late_finish_refused(
