@@ -38,11 +38,28 @@ class RepeatItemView(BaseModel):
 
 
 class Progress(BaseModel):
+    """Where the user is: "section 2 of 6, 3 questions left" (a count a user can trust)."""
+
     model_config = ConfigDict(frozen=True)
 
     index: int  # 1-based position of the current question among relevant ones
     total: int  # estimate: relevant questions with the current answers
     section: str  # localized section title
+    section_index: int = 1  # 1-based among the sections this walk covers
+    section_total: int = 1  # core sections, plus each deep dive taken
+    left: int = 1  # questions left in this section, this one and list follow-ups included
+
+
+class OfferView(BaseModel):
+    """A deep dive offered after sending; `Choose(value)` takes it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    value: str  # the dive's gate question name
+    label: str  # localized section title
+    questions: int  # questions it will ask (for a list walk: over every entry)
+    minutes: int  # honest estimate
+    text: str  # localized one-line offer, e.g. "Strategy: 4 questions, about 3 minutes"
 
 
 PromptKind = Literal["question", "repeat_menu", "review", "submitted", "cancelled"]
@@ -74,4 +91,5 @@ class Prompt(BaseModel):
     can_continue: bool = False  # review: Done resumes a kept draft entry or the open questions
     draft: str | None = None  # review: label of the half-entered list entry kept as a draft
     progress: Progress | None = None
+    offers: tuple[OfferView, ...] = ()  # submitted: deep dives still open to take
     terms: tuple[str, ...] = ()  # SCS terms in the question that the knowledge base can explain

@@ -80,10 +80,26 @@ class RepeatSpec(_Model):
     label: str | Localized = ""
 
 
+class DeepDive(_Model):
+    """A section offered only after the core interview is sent, each with its honest cost.
+
+    `gate` is a yes/no question of the section: it is never asked in the walk, the leader takes
+    the dive from the screen after sending, which answers it yes and opens the questions whose
+    `relevant` depends on it. `walk` names a list whose entries are then revisited one by one for
+    the inner questions the gate opens (organisation details), `minutes_each` is per entry.
+    """
+
+    gate: str = Field(pattern=_NAME)
+    minutes: int | None = Field(default=None, ge=1)
+    minutes_each: int | None = Field(default=None, ge=1)
+    walk: str | None = None
+
+
 class Section(_Model):
     name: str = Field(pattern=_NAME)
     title: Localized
     optional: bool = False
+    deep_dive: DeepDive | None = None
 
 
 class Question(_Model):
