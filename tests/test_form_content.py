@@ -24,69 +24,61 @@ from intake.form.expressions import holds
 LANGUAGES = ("en", "es")
 DEMO = Path(analysis.__file__).parent / "demo" / "initiatives.jsonl"
 SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
-TASKS = (
-    "task_visioning",
-    "task_organizing",
-    "task_learning",
-    "task_innovating",
-    "task_financing",
-    "task_measuring",
-    "task_advocating",
-    "task_delivering",
-)
+CORE_SECTIONS = ("about", "issue", "goals", "organisations", "work", "consent")
+DIVES = {
+    "strategy": "dd_strategy",
+    "org_details": "dd_orgs",
+    "system": "dd_system",
+    "profile": "dd_profile",
+}
 
 # name -> (section or parent repeat, type, choice list, required). Storage relies on these.
 FIXED: dict[str, tuple[str, str, str | None, bool]] = {
     "leader_name": ("about", "text", None, True),
     "initiative_name": ("about", "text", None, True),
-    "host_org": ("about", "text", None, False),
-    "website": ("about", "url", None, False),
-    "initiative_form": ("about", "select_one", "initiative_forms", False),
-    "role": ("about", "text", None, True),
     "issue": ("issue", "long_text", None, True),
     "production_systems": ("issue", "select_multiple", "ps_systems", True),
     "production_system_other": ("issue", "text", None, False),
-    "ps_segments": ("issue", "select_multiple", "ps_segments", False),
+    "region": ("issue", "text", None, True),
     "goals": ("goals", "list", None, True),
-    "change_type": ("goals", "select_one", "change_types", False),
-    "theory_of_change": ("goals", "long_text", None, False),
-    "strategies": ("goals", "select_multiple", "strategies", False),
-    "tensions": ("goals", "long_text", None, False),
-    **{task: ("tasks", "select_one", "task_levels", True) for task in TASKS},
-    "stakeholders": ("people", "repeat", None, False),
-    "st_name": ("stakeholders", "text", None, True),
-    "st_sector": ("stakeholders", "select_one", "sectors", False),
-    "st_role": ("stakeholders", "text", None, False),
-    "partners": ("connections", "repeat", None, False),
-    "partner_name": ("partners", "text", None, True),
-    "partner_sector": ("partners", "select_one", "sectors", False),
-    "partner_relation": ("partners", "select_one", "relations", False),
-    "partner_depth": ("partners", "likert", "collaboration_levels", False),
-    "known_initiatives": ("connections", "list", None, False),
-    "ps_actors": ("production", "repeat", None, False),
-    "actor_name": ("ps_actors", "text", None, True),
-    "actor_segment": ("ps_actors", "select_one", "ps_segments", False),
-    "actor_mode": ("ps_actors", "select_one", "engagement_modes", False),
-    "actor_depth": ("ps_actors", "likert", "collaboration_levels", False),
+    "organisations": ("organisations", "repeat", None, False),
+    "org_name": ("organisations", "text", None, True),
+    "org_tie": ("organisations", "select_one", "org_ties", True),
+    "org_sector": ("organisations", "select_one", "sectors", False),
+    "org_role": ("organisations", "text", None, False),
+    "org_relation": ("organisations", "select_one", "relations", False),
+    "org_segment": ("organisations", "select_one", "ps_segments", False),
+    "org_mode": ("organisations", "select_one", "engagement_modes", False),
+    "org_depth": ("organisations", "likert", "collaboration_levels", False),
+    "tasks_core": ("work", "select_multiple", "tasks", False),
+    "needs": ("work", "select_multiple", "exchange", False),
+    "offers": ("work", "select_multiple", "exchange", False),
+    "consent_listed": ("consent", "select_one", "yes_no", True),
+    "consent_introductions": ("consent", "select_one", "yes_no", True),
+    "digest_frequency": ("consent", "select_one", "frequencies", False),
+    "change_type": ("strategy", "select_multiple", "change_types", False),
+    "theory_of_change": ("strategy", "long_text", None, False),
+    "strategies": ("strategy", "select_multiple", "strategies", False),
+    "tensions": ("strategy", "long_text", None, False),
+    "tasks_minor": ("strategy", "select_multiple", "tasks", False),
+    "ps_segments": ("system", "select_multiple", "ps_segments", False),
     "consciousness": ("system", "likert", None, False),
     "shared_agenda": ("system", "select_one", "yes_no_unsure", False),
     "shared_agenda_name": ("system", "text", None, False),
     "steward": ("system", "text", None, False),
     "shared_indicators": ("system", "select_one", "yes_no_unsure", False),
     "gaps": ("system", "long_text", None, False),
-    "region": ("place", "text", None, True),
-    "geo_levels": ("place", "select_multiple", "geo_levels", True),
-    "stage": ("stage", "select_one", "stages", True),
-    "start_year": ("stage", "year", None, False),
-    "staff_band": ("stage", "select_one", "staff_bands", False),
-    "budget_band": ("stage", "select_one", "budget_bands", False),
-    "needs": ("exchange", "select_multiple", "exchange", False),
-    "needs_detail": ("exchange", "text", None, False),
-    "offers": ("exchange", "select_multiple", "exchange", False),
-    "offers_detail": ("exchange", "text", None, False),
-    "consent_listed": ("consent", "select_one", "yes_no", True),
-    "consent_introductions": ("consent", "select_one", "yes_no", True),
-    "digest_frequency": ("consent", "select_one", "frequencies", False),
+    "initiative_form": ("profile", "select_one", "initiative_forms", False),
+    "role": ("profile", "text", None, False),
+    "host_org": ("profile", "text", None, False),
+    "website": ("profile", "url", None, False),
+    "geo_levels": ("profile", "select_multiple", "geo_levels", False),
+    "stage": ("profile", "select_one", "stages", False),
+    "start_year": ("profile", "year", None, False),
+    "staff_band": ("profile", "select_one", "staff_bands", False),
+    "budget_band": ("profile", "select_one", "budget_bands", False),
+    "needs_detail": ("profile", "text", None, False),
+    "offers_detail": ("profile", "text", None, False),
 }
 
 # Choice names other code matches on (analysis, digests, importer); extra choices are allowed.
@@ -102,7 +94,17 @@ FIXED_CHOICES: dict[str, set[str]] = {
     "ps_systems": {"food", "energy", "health", "water", "housing", "mobility", "finance", "other"},
     "change_types": {"incremental", "reform", "transformation"},
     "strategies": {"forcing", "doing", "rule_shaping", "co_creating"},
-    "task_levels": {"none", "minor", "core"},
+    "tasks": {
+        "visioning",
+        "organizing",
+        "learning",
+        "innovating",
+        "financing",
+        "measuring",
+        "advocating",
+        "delivering",
+    },
+    "org_ties": {"takes_part", "works_with", "ps_actor", "knows_of"},
     "sectors": {
         "government",
         "business",
@@ -143,10 +145,12 @@ FIXED_CHOICES: dict[str, set[str]] = {
     "frequencies": {"weekly", "monthly", "never"},
 }
 
-# Deep-dive gates and the questions that must stay hidden unless the leader says yes.
+# Deep-dive gates and the questions that must stay hidden unless the leader takes the dive.
 DEEP: dict[str, set[str]] = {
-    "dd_strategy": {"theory_of_change", "strategies", "tensions"},
+    "dd_strategy": {"change_type", "theory_of_change", "strategies", "tensions", "tasks_minor"},
+    "dd_orgs": {"org_sector", "org_role", "org_relation", "org_segment", "org_mode", "org_depth"},
     "dd_system": {
+        "ps_segments",
         "consciousness",
         "shared_agenda",
         "shared_agenda_name",
@@ -154,15 +158,39 @@ DEEP: dict[str, set[str]] = {
         "shared_indicators",
         "gaps",
     },
-    "dd_profile": {"staff_band", "budget_band"},
+    "dd_profile": {
+        "initiative_form",
+        "role",
+        "host_org",
+        "website",
+        "geo_levels",
+        "stage",
+        "start_year",
+        "staff_band",
+        "budget_band",
+        "needs_detail",
+        "offers_detail",
+    },
 }
+CONDITIONAL = {
+    "shared_agenda_name",
+    "needs_detail",
+    "offers_detail",
+    "org_role",
+    "org_relation",
+    "org_segment",
+    "org_mode",
+    "org_depth",
+    "org_sector",
+}
+"""Dive questions that also depend on another answer (tested in test_conditional_follow_ups)."""
 
 # Questions whose wording leans on SCS vocabulary, and a term each must offer to explain.
 EXPLAINED: dict[str, str] = {
     "production_systems": "production system",
     "ps_segments": "production system",
-    "ps_actors": "production system",
-    "stakeholders": "stakeholder",
+    "organisations": "stakeholder",
+    "org_tie": "production system",
     "theory_of_change": "theory of change",
     "consciousness": "system consciousness",
     "shared_agenda": "shared agenda",
@@ -190,7 +218,7 @@ def _choice_names(form: FormDefinition, list_name: str) -> set[str]:
 
 def test_packaged_form_loads(form: FormDefinition) -> None:
     assert form.form_id == "scs_intake"
-    assert form.version == "2026.12.1"
+    assert form.version == "2026.12.2"
     assert form.default_language == "en"
     assert set(form.languages) == set(LANGUAGES)
 
@@ -259,20 +287,17 @@ def test_fixed_question_details(form: FormDefinition) -> None:
     assert get("geo_levels").min_select == 1
     assert get("needs").exclusive == ["none"]
     assert get("offers").exclusive == ["none"]
-    for name in ("ps_segments", "actor_segment"):
+    for name in ("ps_segments", "org_segment"):
         assert get(name).choice_filter == "overlaps(tags, production_systems)"
-    for name, key, bound in (
-        ("stakeholders", "st_name", 10),
-        ("partners", "partner_name", 10),
-        ("ps_actors", "actor_name", 10),
-    ):
-        spec = get(name).repeat
-        assert spec is not None
-        assert (spec.min, spec.max, spec.key) == (0, bound, key)
-    stakeholders = get("stakeholders").repeat
-    assert stakeholders is not None
-    assert stakeholders.label == "{st_name} ({st_sector})"
-    assert form.sections[-1].name == "consent"
+    assert get("tasks_minor").choice_filter == "not selected(tasks_core, choice)"
+    spec = get("organisations").repeat
+    assert spec is not None
+    assert (spec.min, spec.max, spec.key) == (0, 40, "org_name")
+    assert spec.label == "{org_name} ({org_tie})"
+    assert [section.name for section in form.sections if section.deep_dive is None] == list(
+        CORE_SECTIONS
+    )
+    assert {s.name: s.deep_dive.gate for s in form.sections if s.deep_dive} == DIVES
 
 
 def test_fixed_choice_names_exist(form: FormDefinition) -> None:
@@ -314,14 +339,16 @@ def test_deep_dives_stay_hidden_unless_accepted(form: FormDefinition) -> None:
             assert question.relevant, name
             assert not holds(question.relevant, {gate: "no", "shared_agenda": "yes"}), name
             assert not holds(question.relevant, {}), name
-        always = {name for name in deep if name != "shared_agenda_name"}
-        for name in always:
+        for name in deep - CONDITIONAL:
             question = form.question(name)
             assert question is not None
             assert holds(question.relevant, {gate: "yes"}), name
-    system = form.section("system")
-    assert system is not None
-    assert system.optional
+        gate_question = form.question(gate)
+        assert gate_question is not None
+        section = form.section(gate_question.section)
+        assert section is not None
+        assert section.deep_dive is not None
+        assert section.deep_dive.gate == gate
 
 
 def test_conditional_follow_ups(form: FormDefinition) -> None:
@@ -334,6 +361,15 @@ def test_conditional_follow_ups(form: FormDefinition) -> None:
     assert not relevant("production_system_other", {"production_systems": ["food"]})
     assert relevant("shared_agenda_name", {"dd_system": "yes", "shared_agenda": "yes"})
     assert not relevant("shared_agenda_name", {"dd_system": "yes", "shared_agenda": "unsure"})
+    assert relevant("needs_detail", {"dd_profile": "yes", "needs": ["data"]})
+    assert not relevant("needs_detail", {"dd_profile": "yes", "needs": ["none"]})
+    orgs = {"dd_orgs": "yes", "org_tie": "ps_actor"}
+    assert relevant("org_segment", orgs)
+    assert relevant("org_depth", orgs)
+    assert not relevant("org_sector", orgs)
+    assert not relevant("org_role", orgs)
+    assert relevant("org_role", {**orgs, "org_tie": "takes_part"})
+    assert not relevant("org_depth", {**orgs, "org_tie": "knows_of"})
     assert relevant("digest_frequency", {"consent_listed": "no", "consent_introductions": "yes"})
     assert not relevant(
         "digest_frequency", {"consent_listed": "no", "consent_introductions": "no"}
@@ -382,6 +418,6 @@ def test_short_path_stays_short(form: FormDefinition, language: str) -> None:
             state, prompt = step(form, state, event)
             assert prompt.error is None, (prompt.path, prompt.error)
     assert prompt.kind == "review"
-    deep = set().union(*DEEP.values()) | {"digest_frequency"}
+    deep = set().union(*DEEP.values()) | set(DEEP) | {"digest_frequency"}
     assert not deep & set(asked)
-    assert len(asked) <= 40, f"the short path asks {len(asked)} questions"
+    assert len(asked) <= 12, f"the core path asks {len(asked)} questions"

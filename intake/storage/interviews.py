@@ -15,7 +15,9 @@ form_version` never changes). If Helix later loads a different version, the stor
 kept and the interview continues with the loaded definition: the engine derives the next
 question from the answers, so questions that are new get asked and answers to removed questions
 stay in the state (and in `initiative.extra` on submit) instead of being thrown away.
-Each `submission` records the version that accepted it.
+Each `submission` records the version that accepted it. An interview of the first form (four
+organisation lists, one question per task) is carried over to version 2 as it is loaded
+(`intake.form.upgrade`), and saved so with its next event; migration 0004 does it for all.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from intake.engine.events import Event
 from intake.engine.prompt import Prompt
 from intake.engine.state import InterviewState
 from intake.form.definition import FormDefinition
+from intake.form.upgrade import is_old, upgrade_state
 from intake.storage.answer_log import changed_answer
 from intake.storage.db import session_scope
 from intake.storage.leaders import erase, find_leader, leader_row, personal_data
@@ -185,7 +188,10 @@ class InterviewStore:
 
     @staticmethod
     def _state(row: Interview) -> InterviewState:
-        return InterviewState.model_validate(row.state)
+        stored = row.state
+        if is_old(stored):
+            stored = upgrade_state(stored)
+        return InterviewState.model_validate(stored)
 
 
 def _retrying(engine: Engine, work: Callable[[Session], _T]) -> _T:

@@ -4,6 +4,11 @@ A submission is first turned into an `InitiativeRecord` (`record_from_answers`: 
 question names to record fields), then written by `intake.storage.rows`, the same writer an
 import uses. Answers without a dedicated field land in `extra` under their question name, so
 nothing the leader said is dropped.
+
+The interview names each organisation once (`organisations`) and tags how it relates; its tag
+decides the record list it lands in, so analysis keeps reading one model: stakeholders, partners
+(`works_with`), known initiatives (`knows_of`) and production-system links. Answers of the first
+form version (separate lists) are still read, for submissions stored before the upgrade.
 """
 
 from __future__ import annotations
@@ -37,7 +42,6 @@ UNSTATED_ISSUE = "unspecified"
 _COLUMNS = {
     "website": "website",
     "initiative_form": "initiative_form",
-    "change_type": "change_type",
     "region": "region",
     "stage": "stage",
 }
@@ -53,6 +57,10 @@ _CONSUMED = frozenset(
         "partners",
         "known_initiatives",
         "ps_actors",
+        "organisations",
+        "change_type",
+        "tasks_core",
+        "tasks_minor",
         "needs",
         "offers",
         "needs_detail",
@@ -64,6 +72,8 @@ _CONSUMED = frozenset(
     }
 )
 _LEVELS = frozenset({"none", "minor", "core"})
+_AMBITION = ("transformation", "reform", "incremental")
+"""Kinds of change, most ambitious first: the record keeps one, the most ambitious picked."""
 
 
 def new_external_id() -> str:
@@ -96,6 +106,12 @@ def record_from_answers(
             )
             for item in _items(answers.get("stakeholders"))
             if (item_name := _text(item.get("st_name")))
+        ]
+        + [
+            StakeholderRecord(
+                name=name, sector=_text(item.get("org_sector")), role=_text(item.get("org_role"))
+            )
+            for name, item in _organisations(answers, "takes_part")
         ],
         "partners": [
             PartnerRecord(
@@ -106,8 +122,18 @@ def record_from_answers(
             )
             for item in _items(answers.get("partners"))
             if (item_name := _text(item.get("partner_name")))
+        ]
+        + [
+            PartnerRecord(
+                name=name,
+                sector=_text(item.get("org_sector")),
+                relation=_text(item.get("org_relation")),
+                depth=_depth(item.get("org_depth")),
+            )
+            for name, item in _organisations(answers, "works_with")
         ],
-        "known_initiatives": _texts(answers.get("known_initiatives")),
+        "known_initiatives": _texts(answers.get("known_initiatives"))
+        + [name for name, _ in _organisations(answers, "knows_of")],
         "ps_links": [
             PsLinkRecord(
                 actor=actor,
@@ -117,6 +143,15 @@ def record_from_answers(
             )
             for item in _items(answers.get("ps_actors"))
             if (actor := _text(item.get("actor_name")))
+        ]
+        + [
+            PsLinkRecord(
+                actor=name,
+                segment=_text(item.get("org_segment")),
+                relation=_text(item.get("org_mode")),
+                depth=_depth(item.get("org_depth")),
+            )
+            for name, item in _organisations(answers, "ps_actor")
         ],
         "tasks": _tasks(answers, extra),
         "needs": _needs(answers, "needs", extra),
@@ -131,7 +166,28 @@ def record_from_answers(
     }
     for answer, field in _COLUMNS.items():
         fields[field] = _text(answers.get(answer))
+    fields["change_type"] = _change_type(answers.get("change_type"), extra)
     return InitiativeRecord.model_validate(fields)
+
+
+def _organisations(answers: dict[str, Any], tie: str) -> list[tuple[str, dict[str, Any]]]:
+    """The named organisations tagged `tie` (an entry without a tag is not placed anywhere)."""
+    return [
+        (name, item)
+        for item in _items(answers.get("organisations"))
+        if item.get("org_tie") == tie and (name := _text(item.get("org_name")))
+    ]
+
+
+def _change_type(value: Any, extra: dict[str, Any]) -> str | None:
+    """The record holds one kind of change: the most ambitious one picked. When several were
+    picked, the whole list stays in `extra` so nothing the leader said is lost."""
+    if not isinstance(value, list):
+        return _text(value)
+    picked = _texts(value)
+    if len(picked) > 1:
+        extra["change_types"] = picked
+    return next((kind for kind in _AMBITION if kind in picked), picked[0] if picked else None)
 
 
 def _text(value: Any) -> str | None:
@@ -171,6 +227,22 @@ def _production_system(answers: dict[str, Any]) -> str | None:
 
 
 def _tasks(answers: dict[str, Any], extra: dict[str, Any]) -> dict[str, str]:
+    """Levels from the two pick lists (core; minor from the strategy dive), else from the first
+    form's one question per task. A task not picked as core is only `none` once the minor list
+    was answered too: before that, whether it is minor or none is unknown, so it is left out."""
+    core, minor = answers.get("tasks_core"), answers.get("tasks_minor")
+    if isinstance(core, list):
+        picked_core, picked_minor = set(_texts(core)), set(_texts(minor))
+        if isinstance(minor, list):
+            return {
+                task: "core"
+                if task in picked_core
+                else "minor"
+                if task in picked_minor
+                else "none"
+                for task in TASKS
+            }
+        return {task: "core" for task in TASKS if task in picked_core}
     tasks: dict[str, str] = {}
     for task in TASKS:
         value = answers.get(f"task_{task}")

@@ -56,10 +56,20 @@ def events_for(prompt: Prompt, script: Mapping[str, Any]) -> list[Event]:
 
 
 def run_script(apply: Apply, prompt: Prompt, script: Mapping[str, Any], limit: int = 500) -> int:
-    """Answer until the interview is submitted; returns the number of events sent."""
+    """Answer until the interview is sent and every deep dive the script answers `yes` to
+    (its gate) has been taken from the sent screen; returns the number of events sent."""
     sent = 0
-    while prompt.kind != "submitted":
-        events = events_for(prompt, script)
+    taken: set[str] = set()
+    while True:
+        if prompt.kind == "submitted":
+            wanted = [o.value for o in prompt.offers if script.get(o.value) == "yes"]
+            wanted = [gate for gate in wanted if gate not in taken]
+            if not wanted:
+                return sent
+            taken.add(wanted[0])
+            events: list[Event] = [Choose(value=wanted[0])]
+        else:
+            events = events_for(prompt, script)
         if not events:
             raise AssertionError(f"the script cannot go on from {prompt.kind} {prompt.path}")
         for event in events:
@@ -69,7 +79,6 @@ def run_script(apply: Apply, prompt: Prompt, script: Mapping[str, Any], limit: i
                 raise AssertionError(f"{event!r} refused at {prompt.path}: {prompt.error}")
         if sent > limit:
             raise AssertionError(f"no submission after {limit} events; stuck at {prompt.path}")
-    return sent
 
 
 FULL_SCRIPT: dict[str, Any] = {
@@ -116,7 +125,75 @@ FULL_SCRIPT: dict[str, Any] = {
 }
 
 PACKAGED_SCRIPT: dict[str, Any] = {
-    # Answers for the packaged form (intake/form/scs_intake.yaml), deep dives included.
+    # Answers for the packaged form (intake/form/scs_intake.yaml), every deep dive taken.
+    "leader_name": "Marta Quispe",
+    "initiative_name": "Andes Cold Rooms",
+    "issue": "Smallholders lose a third of their harvest before it reaches a market.",
+    "production_systems": ["food", "energy"],
+    "region": "Cusco",
+    "goals": ["Cut post-harvest loss by half", "Solar cold rooms in 20 villages"],
+    "organisations": [
+        {
+            "org_name": "Farmers Union",
+            "org_tie": "takes_part",
+            "org_sector": "civil_society",
+            "org_role": "members",
+        },
+        {
+            "org_name": "Sun Co-op",
+            "org_tie": "works_with",
+            "org_sector": "business",
+            "org_relation": "joint_project",
+            "org_depth": 4,
+        },
+        {"org_name": "Valley Food Bank", "org_tie": "knows_of"},
+        {
+            "org_name": "MegaMart",
+            "org_tie": "ps_actor",
+            "org_segment": "retail",
+            "org_mode": "market",
+            "org_depth": 2,
+        },
+    ],
+    "tasks_core": ["visioning", "organizing", "learning", "delivering"],
+    "needs": ["funding", "data"],
+    "offers": ["skills"],
+    "consent_listed": "yes",
+    "consent_introductions": "yes",
+    "digest_frequency": "monthly",
+    # deep dives, taken after sending
+    "dd_strategy": "yes",
+    "change_type": ["reform", "transformation"],
+    "theory_of_change": "Shared storage lets farmers wait for better prices.",
+    "strategies": ["doing", "co_creating"],
+    "tensions": "Traders see us as competition.",
+    "tasks_minor": ["innovating", "financing"],
+    "dd_orgs": "yes",
+    "dd_system": "yes",
+    "ps_segments": ["farming", "logistics"],
+    "consciousness": 4,
+    "shared_agenda": "yes",
+    "shared_agenda_name": "Zero Loss 2030",
+    "steward": "Regional food council",
+    "shared_indicators": "unsure",
+    "gaps": "Nobody measures losses at markets.",
+    "dd_profile": "yes",
+    "initiative_form": "network",
+    "role": "Coordinator",
+    "host_org": "Cooperativa Sur",
+    "website": "https://coldrooms.example.org",
+    "geo_levels": ["local", "subnational"],
+    "stage": "pilot",
+    "start_year": 2021,
+    "staff_band": "up_to_5",
+    "budget_band": "from_10k_to_100k",
+    "needs_detail": "Solar panels",
+    "offers_detail": "Cold-chain training",
+}
+
+FIRST_FORM_ANSWERS: dict[str, Any] = {
+    # Answers as the first packaged form (2026.11 / 2026.12.1) stored them: four organisation
+    # lists, one question per task. Used to test the carry-over to version 2 (intake.form.upgrade).
     "leader_name": "Marta Quispe",
     "initiative_name": "Andes Cold Rooms",
     "host_org": "Cooperativa Sur",

@@ -1,0 +1,200 @@
+"""Carry an interview of the first form (2026.11.x, 2026.12.1) over to form version 2 (2026.12.2).
+
+Version 2 names each organisation once (`organisations`, tagged by how it relates) where the
+first form had four lists, asks the tasks as two pick lists instead of one question per task,
+and moves questions out of the core into deep dives. An interview started on the first form, in
+progress or sent, must go on without losing an answer, so this is a pure function of the stored
+state: `InterviewStore` applies it when it loads an old interview, and migration 0004 applies it
+to every stored interview once. It is frozen with the versions it maps: never edit it to follow
+a later form, write the next upgrade beside it.
+
+What moves where:
+- stakeholders / partners / ps_actors / known_initiatives -> `organisations`, one entry per name
+  (folded case), the tag from the list it came from; a name in several lists keeps the tag that
+  says most about the system: production-system actor, then partner, then taking part, then
+  known. The four old lists stay in `stale` as they were, so a dropped duplicate is still kept.
+- task_<name> levels -> `tasks_core` (the core ones) and, once the strategy dive is taken,
+  `tasks_minor`; the old answers stay in `stale`.
+- change_type (one kind) -> a list of one.
+- A deep dive counts as taken (its gate `yes`) when the old interview holds an answer or a skip
+  for one of its questions, so those answers stay relevant instead of being set aside.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+VERSION = "2026.12.2"
+OLD_LISTS: dict[str, tuple[str, dict[str, str]]] = {
+    "ps_actors": (
+        "ps_actor",
+        {
+            "actor_name": "org_name",
+            "actor_segment": "org_segment",
+            "actor_mode": "org_mode",
+            "actor_depth": "org_depth",
+        },
+    ),
+    "partners": (
+        "works_with",
+        {
+            "partner_name": "org_name",
+            "partner_sector": "org_sector",
+            "partner_relation": "org_relation",
+            "partner_depth": "org_depth",
+        },
+    ),
+    "stakeholders": (
+        "takes_part",
+        {"st_name": "org_name", "st_sector": "org_sector", "st_role": "org_role"},
+    ),
+}
+"""Old repeat -> (tag, inner name map), in the order a name found twice is kept."""
+TASKS = (
+    "visioning",
+    "organizing",
+    "learning",
+    "innovating",
+    "financing",
+    "measuring",
+    "advocating",
+    "delivering",
+)
+DIVES: dict[str, tuple[str, ...]] = {
+    "dd_strategy": ("change_type", "theory_of_change", "strategies", "tensions"),
+    "dd_system": (
+        "ps_segments",
+        "consciousness",
+        "shared_agenda",
+        "shared_agenda_name",
+        "steward",
+        "shared_indicators",
+        "gaps",
+    ),
+    "dd_profile": (
+        "initiative_form",
+        "role",
+        "host_org",
+        "website",
+        "geo_levels",
+        "stage",
+        "start_year",
+        "staff_band",
+        "budget_band",
+        "needs_detail",
+        "offers_detail",
+    ),
+}
+MAX_ORGANISATIONS = 40
+_ORG_LISTS = (*OLD_LISTS, "known_initiatives")
+_TASK_NAMES = tuple(f"task_{task}" for task in TASKS)
+_NOTES = ("welcome", "tasks_intro")
+_DETAILS = ("org_sector", "org_role", "org_relation", "org_segment", "org_mode", "org_depth")
+
+
+def is_old(state: Mapping[str, Any]) -> bool:
+    """True for a stored state (JSON) that still speaks the first form."""
+    answers = state.get("answers")
+    if not isinstance(answers, Mapping):
+        return False
+    return any(name in answers for name in (*_ORG_LISTS, *_TASK_NAMES)) or (
+        isinstance(answers.get("change_type"), str)
+    )
+
+
+def upgrade_state(state: Mapping[str, Any]) -> dict[str, Any]:
+    """The same interview in version 2 terms (a new dict; the input is not changed)."""
+    answers = dict(state.get("answers") or {})
+    stale = dict(state.get("stale") or {})
+    skipped = [str(path) for path in state.get("skipped") or ()]
+    trail = [str(path) for path in state.get("trail") or ()]
+    done = set(answers) | set(skipped)
+
+    organisations = _organisations(answers)
+    lists_done = all(name in done for name in _ORG_LISTS)
+    for name in _ORG_LISTS:
+        if name in answers:
+            stale[name] = answers.pop(name)
+    if organisations or (lists_done and "organisations" not in answers):
+        answers["organisations"] = organisations
+    if any(any(key in item for key in _DETAILS) for item in organisations):
+        answers["dd_orgs"] = "yes"
+
+    for gate, questions in DIVES.items():
+        if any(question in done for question in questions):
+            answers[gate] = "yes"
+    if isinstance(answers.get("change_type"), str):
+        answers["change_type"] = [answers["change_type"]]
+
+    levels = {name: answers.pop(name) for name in _TASK_NAMES if name in answers}
+    if levels:
+        stale.update(levels)
+        answers["tasks_core"] = [t for t in TASKS if levels.get(f"task_{t}") == "core"]
+        if answers.get("dd_strategy") == "yes":
+            answers["tasks_minor"] = [t for t in TASKS if levels.get(f"task_{t}") == "minor"]
+
+    pending = dict(state.get("pending") or {})
+    item = pending.pop("item", None) or pending.pop("draft", None)
+    if isinstance(item, Mapping) and item.get("values"):
+        stale[f"{item.get('group')}[draft]"] = item.get("values")  # kept, never lost
+    pending.pop("toggles", None)
+    pending.pop("draft", None)
+    cursor = state.get("cursor")
+    return {
+        **state,
+        "form_version": VERSION,
+        "answers": answers,
+        "stale": stale,
+        "skipped": [path for path in _renamed(skipped, lists_done) if path not in answers],
+        "trail": _renamed(trail, "organisations" in answers),
+        "pending": pending,
+        "cursor": cursor if cursor not in (*_ORG_LISTS, *_TASK_NAMES, *_NOTES) else None,
+    }
+
+
+def _organisations(answers: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """One entry per name, in the order of the old lists' priority (see the module doc)."""
+    found: dict[str, dict[str, Any]] = {}
+    for group, (tie, names) in OLD_LISTS.items():
+        for item in _items(answers.get(group)):
+            entry = {new: item[old] for old, new in names.items() if old in item}
+            _keep(found, entry, tie)
+    for name in answers.get("known_initiatives") or []:
+        _keep(found, {"org_name": name}, "knows_of")
+    return list(found.values())[:MAX_ORGANISATIONS]
+
+
+def _keep(found: dict[str, dict[str, Any]], entry: dict[str, Any], tie: str) -> None:
+    name = entry.get("org_name")
+    if not isinstance(name, str) or not name.strip():
+        return
+    key = name.strip().casefold()
+    if key not in found:
+        found[key] = {"org_name": name.strip(), "org_tie": tie, **_without_name(entry)}
+
+
+def _without_name(entry: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in entry.items() if key != "org_name"}
+
+
+def _items(value: Any) -> list[Mapping[str, Any]]:
+    return [item for item in value if isinstance(item, Mapping)] if isinstance(value, list) else []
+
+
+def _renamed(paths: list[str], organisations_done: bool) -> list[str]:
+    """Old paths in version 2 names: the lists become `organisations` (once, where the first
+    of them stood, and only when it is done), task questions become `tasks_core`."""
+    renamed: list[str] = []
+    for path in paths:
+        if path in _NOTES or "[" in path:
+            continue
+        if path in _ORG_LISTS:
+            path = "organisations"
+            if not organisations_done:
+                continue
+        elif path in _TASK_NAMES:
+            path = "tasks_core"
+        if path not in renamed:
+            renamed.append(path)
+    return renamed
