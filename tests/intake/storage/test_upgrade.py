@@ -145,7 +145,9 @@ def test_migration_0004_carries_stored_interviews_over(db_url: str) -> None:
         assert {"MegaMart", "Sun Co-op", "Farmers Union", "Valley Food Bank"} <= {
             value.split(" (")[0] for value in names
         }
-        assert prompt.offers == ()  # every dive counts as taken: the old answers fill them
+        # the dives the old answers fill count as taken; organisation details stay on offer
+        # while an entry has a detail left (the Farmers Union's role was never asked)
+        assert [(offer.value, offer.questions) for offer in prompt.offers] == [("dd_orgs", 1)]
         state, prompt = store.apply("term:old", Review())
         assert state.status == "submitted"
     finally:
