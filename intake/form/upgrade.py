@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+FORM_ID = "scs_intake"
 VERSION = "2026.12.2"
 OLD_LISTS: dict[str, tuple[str, dict[str, str]]] = {
     "ps_actors": (
@@ -94,13 +95,22 @@ _DETAILS = ("org_sector", "org_role", "org_relation", "org_segment", "org_mode",
 
 
 def is_old(state: Mapping[str, Any]) -> bool:
-    """True for a stored state (JSON) that still speaks the first form."""
+    """True for a stored state (JSON) of the packaged form's first version: only that form is
+    carried over (a deployment's own form keeps its answers as they are)."""
     answers = state.get("answers")
-    if not isinstance(answers, Mapping):
-        return False
-    return any(name in answers for name in (*_ORG_LISTS, *_TASK_NAMES)) or (
-        isinstance(answers.get("change_type"), str)
+    return (
+        state.get("form_id") == FORM_ID
+        and _version(state.get("form_version")) < _version(VERSION)
+        and isinstance(answers, Mapping)
     )
+
+
+def _version(text: Any) -> tuple[int, ...]:
+    """ "2026.12.1" -> (2026, 12, 1); anything unreadable sorts first (an old, odd state)."""
+    try:
+        return tuple(int(part) for part in str(text).split("."))
+    except ValueError:
+        return ()
 
 
 def upgrade_state(state: Mapping[str, Any]) -> dict[str, Any]:

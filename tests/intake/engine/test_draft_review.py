@@ -82,7 +82,9 @@ def test_each_entry_name_shows_once(mini: FormDefinition) -> None:
     assert [line.level for line in entry] == [1, 2, 2]
 
 
-def test_review_leaves_out_gates_answered_yes() -> None:
+def test_review_never_lists_deep_dive_gates() -> None:
+    """A dive is taken from the screen after sending, never by editing its gate: the gates are
+    not answers the leader gave, so the review leaves them out whether yes or no."""
     form = load_definition()
     state = InterviewState(
         form_id=form.form_id,
@@ -92,6 +94,5 @@ def test_review_leaves_out_gates_answered_yes() -> None:
     paths = [line.path for line in review_lines(form, state)]
     assert "theory_of_change" in paths
     assert "dd_strategy" not in paths
-    # A gate answered no stays: it is the one way to take that deep dive later.
-    assert "dd_profile" in paths
+    assert "dd_profile" not in paths
     assert render(form, state).kind == "question"

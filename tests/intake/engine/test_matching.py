@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from intake.engine import start, step
-from intake.engine.events import Done, RepeatAdd, SetLanguage, Text
+from intake.engine import render, start, step
+from intake.engine.events import Choose, Done, SetLanguage, Submit, Text
 from intake.engine.matching import choice_refusal, fold, match_token, resolve_params
 from intake.engine.parsing import parse_answer
 from intake.engine.refusal import Refusal
@@ -51,16 +51,16 @@ def test_fold_drops_case_accents_and_punctuation() -> None:
         ("initiative_form", "coalition", "network"),  # a whole word of the label
         ("initiative_form", "programme", "program"),
         ("initiative_form", "program", "program"),  # the code
-        ("partner_relation", "proyecto", "joint_project"),
-        ("partner_relation", "decidimos", "shared_governance"),
-        ("partner_relation", "informacion", "information"),
-        ("partner_sector", "ong", "civil_society"),
-        ("partner_sector", "NGOs", "civil_society"),
-        ("partner_sector", "civil_society", "civil_society"),
-        ("partner_sector", "gobierno", "government"),
-        ("partner_sector", "gov", "government"),
-        ("partner_sector", "comunidades", "communities"),
-        ("partner_sector", "intergubernamental", "intergovernmental"),
+        ("org_relation", "proyecto", "joint_project"),
+        ("org_relation", "decidimos", "shared_governance"),
+        ("org_relation", "informacion", "information"),
+        ("org_sector", "ong", "civil_society"),
+        ("org_sector", "NGOs", "civil_society"),
+        ("org_sector", "civil_society", "civil_society"),
+        ("org_sector", "gobierno", "government"),
+        ("org_sector", "gov", "government"),
+        ("org_sector", "comunidades", "communities"),
+        ("org_sector", "intergubernamental", "intergovernmental"),
         ("dd_system", "si", "yes"),
         ("dd_system", "Sí", "yes"),
         ("dd_system", "no", "no"),
@@ -73,7 +73,7 @@ def test_typed_words_match_labels_in_both_languages(
 
 
 def test_a_prefix_of_several_options_lists_them_in_the_users_language() -> None:
-    refusal = _typed("partner_relation", "we")
+    refusal = _typed("org_relation", "we")
     assert isinstance(refusal, Refusal)
     assert refusal.key == "engine.error.choice_ambiguous"
     english = _say(refusal, "en")
@@ -121,14 +121,14 @@ def test_a_long_unmatched_answer_is_echoed_clipped() -> None:
     ],
 )
 def test_multiple_choice_numbers_and_words(text: str, expected: list[str]) -> None:
-    question = FORM.question("partner_sector")
+    question = FORM.question("org_sector")
     assert question is not None
     multi = question.model_copy(update={"type": "select_multiple"})
     assert parse_answer(FORM, multi, text, FORM.choices_for(question)) == expected
 
 
 def test_multiple_choice_names_the_pick_that_failed() -> None:
-    question = FORM.question("partner_sector")
+    question = FORM.question("org_sector")
     assert question is not None
     multi = question.model_copy(update={"type": "select_multiple"})
     choices = FORM.choices_for(question)
@@ -179,7 +179,7 @@ def test_numbers_that_would_be_guesses_are_refused(text: str, key: str) -> None:
 
 
 def test_depth_levels_are_words_from_the_collaboration_scale() -> None:
-    question = FORM.question("partner_depth")
+    question = FORM.question("org_depth")
     assert question is not None
     labels = [FORM.text(c.label, "en") for c in FORM.choices_for(question)]
     assert [label.split(":")[0] for label in labels] == [
@@ -190,27 +190,31 @@ def test_depth_levels_are_words_from_the_collaboration_scale() -> None:
         "Collaboration",
     ]
     assert all(FORM.text(c.label, "es") for c in FORM.choices_for(question))
-    assert _typed("partner_depth", "4") == 4
-    assert _typed("partner_depth", "coordinación") == 3
-    assert _typed("actor_depth", "we work as one") == 5
-    assert _typed("partner_depth", "7") == Refusal("engine.error.likert")
+    assert _typed("org_depth", "4") == 4
+    assert _typed("org_depth", "coordinación") == 3
+    assert _typed("org_depth", "we work as one") == 5
+    assert _typed("org_depth", "7") == Refusal("engine.error.likert")
     assert render_value(FORM, question, 3, "es").startswith("3 de 5: Coordinación")
 
 
 def _walk_to(path_end: str, lang: str) -> tuple[Any, Any]:
-    """Answer the packaged form plainly (one entry per list) until the question `path_end`."""
+    """Answer the packaged form plainly until the question `path_end`: one organisation, a
+    change initiative we work with, then the organisation details dive after sending."""
     plain = {"select_one": "1", "select_multiple": "1", "likert": "4", "list": "a; b"}
     plain |= {"url": "example.org", "year": "2019", "integer": "12", "decimal": "3"}
-    state, prompt = step(FORM, start(FORM, language=lang), Done())
-    added: set[str] = set()
+    state = start(FORM, language=lang)
+    prompt = render(FORM, state)
     for _ in range(200):
         if prompt.path and prompt.path.endswith(path_end):
             return state, prompt
         if prompt.kind == "repeat_menu":
-            event: Any = Done() if prompt.path in added else RepeatAdd()
-            added.add(str(prompt.path))
-        elif prompt.question_type == "note":
-            event = Done()
+            event: Any = Done() if prompt.items else Text(text="Fridge Network Porto")
+        elif prompt.kind == "review":
+            event = Submit()
+        elif prompt.kind == "submitted":
+            event = Choose(value="dd_orgs")
+        elif (prompt.path or "").endswith("org_tie"):
+            event = Choose(value="works_with")
         else:
             event = Text(text=plain.get(str(prompt.question_type), "Fridge Network Porto"))
         state, prompt = step(FORM, state, event)
@@ -225,11 +229,11 @@ def _walk_to(path_end: str, lang: str) -> tuple[Any, Any]:
     ],
 )
 def test_the_depth_screen_shows_words_and_takes_them(lang: str, first: str, typed: str) -> None:
-    state, prompt = _walk_to("partner_depth", lang)
+    state, prompt = _walk_to("org_depth", lang)
     assert [c.value for c in prompt.choices] == ["1", "2", "3", "4", "5"]
     assert prompt.choices[0].label.startswith(first)
     state, _ = step(FORM, state, Text(text=typed))
-    assert state.answers["partners"][0]["partner_depth"] == 4
+    assert state.answers["partners"][0]["org_depth"] == 4
 
 
 def test_refusals_through_step_in_spanish(mini: FormDefinition) -> None:
@@ -247,7 +251,7 @@ def test_refusals_through_step_in_spanish(mini: FormDefinition) -> None:
 @pytest.mark.parametrize("text", ["1" * 5000, "1 " + "2" * 5000, f"about {'9' * 5000} and 3"])
 def test_huge_numbers_are_refused_briefly(text: str) -> None:
     """int() refuses more than 4300 digits; a refusal must neither raise nor quote them all."""
-    for question in ("initiative_form", "partner_depth", "start_year"):
+    for question in ("initiative_form", "org_depth", "start_year"):
         refusal = _typed(question, text)
         assert isinstance(refusal, Refusal)
         assert len(_say(refusal, "en")) < 300
