@@ -52,7 +52,7 @@ HEADER_FILL = PatternFill("solid", fgColor="305496")
 _WRAP = Alignment(vertical="top", wrap_text=True)
 
 # (column key, width in characters): a column key is a locale key `export.column.<key>`, or a
-# task (`task:<name>`, headed by the form's short label of `task_<name>`).
+# task (`task:<name>`, headed by the task's name from the form's `tasks` choice list).
 _INITIATIVE_COLUMNS: tuple[tuple[str, int], ...] = (
     ("initiative", 32),
     ("issue", 28),
@@ -145,10 +145,11 @@ class Labels:
             return code
 
     def header(self, column: str) -> str:
+        """A task column is headed by the task's name as the form's `tasks` list words it
+        ("Visioning: shared goals and roadmaps" -> "Visioning")."""
         if column.startswith("task:"):
-            task = column.removeprefix("task:")
-            question = self.definition.question(f"task_{task}")
-            return self.definition.short_label(question, self.language) if question else task
+            label = self.choice("tasks", column.removeprefix("task:"))
+            return str(label).split(":", 1)[0]
         return self.text(f"column.{column}")
 
 
@@ -210,7 +211,7 @@ def sheet_rows(profile: Profile, labels: Labels) -> dict[str, list[list[Any]]]:
         labels.choice("stages", record.stage),
         labels.choices("geo_levels", record.geo_levels),
         "; ".join(record.goals),
-        *(labels.choice("task_levels", record.tasks.get(task)) for task in TASKS),
+        *(labels.word("task_level", record.tasks.get(task)) for task in TASKS),
         yes_no[consent.listed] if consent else None,
         yes_no[consent.introductions] if consent else None,
         labels.choice("frequencies", consent.digest) if consent else None,

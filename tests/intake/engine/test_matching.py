@@ -233,7 +233,7 @@ def test_the_depth_screen_shows_words_and_takes_them(lang: str, first: str, type
     assert [c.value for c in prompt.choices] == ["1", "2", "3", "4", "5"]
     assert prompt.choices[0].label.startswith(first)
     state, _ = step(FORM, state, Text(text=typed))
-    assert state.answers["partners"][0]["org_depth"] == 4
+    assert state.answers["organisations"][0]["org_depth"] == 4
 
 
 def test_refusals_through_step_in_spanish(mini: FormDefinition) -> None:
