@@ -30,26 +30,32 @@ def pages() -> dict[str, Document]:
     return {doc.slug: doc for doc in loaded.documents}
 
 
-def test_the_interview_asks_the_records_tasks_in_order(form: FormDefinition) -> None:
-    asked = [q.name for q in form.questions if q.name.startswith("task_")]
-    assert asked == [f"task_{task}" for task in TASKS]
+def test_the_interview_offers_the_records_tasks_in_order(form: FormDefinition) -> None:
+    offered = [choice.name for choice in form.choices["tasks"]]
+    assert offered == list(TASKS)
+    for name in ("tasks_core", "tasks_minor"):
+        question = form.question(name)
+        assert question is not None
+        assert question.choices == "tasks"
     assert TASKS[: len(SYSTEM_TASKS)] == SYSTEM_TASKS  # older files keep their meaning
     assert TASKS[-1] == "delivering"
 
 
-def test_the_task_section_says_what_to_do_not_whose_names_they_are(form: FormDefinition) -> None:
-    section = form.section("tasks")
-    assert section is not None
-    texts = list(section.title.values())
-    for q in form.questions:
-        if q.section == "tasks":
-            texts += [*q.label.values(), *(q.hint.values() if q.hint else ())]
+def test_the_task_questions_say_what_to_do_not_whose_names_they_are(
+    form: FormDefinition,
+) -> None:
+    texts: list[str] = []
+    for name in ("tasks_core", "tasks_minor"):
+        question = form.question(name)
+        assert question is not None
+        texts += [*question.label.values(), *(question.hint.values() if question.hint else ())]
+    texts += [text for choice in form.choices["tasks"] for text in choice.label.values()]
     assert len(texts) > 2 * len(TASKS)
     for text in texts:
         assert not any(word in text.lower() for word in SOURCE_TALK), text
-    intro = form.question("tasks_intro")
-    assert intro is not None
-    assert "seven tasks" in intro.terms  # the caveat is one tap away
+    core = form.question("tasks_core")
+    assert core is not None
+    assert "seven tasks" in core.terms  # the caveat is one tap away
 
 
 def test_the_knowledge_base_says_which_names_are_waddells(pages: dict[str, Document]) -> None:

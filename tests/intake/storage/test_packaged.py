@@ -36,8 +36,9 @@ def test_packaged_interview_projects_every_answer(
         assert (initiative.name, initiative.initiative_form, initiative.change_type) == (
             "Andes Cold Rooms",
             "network",
-            "reform",
+            "transformation",  # the most ambitious kind picked; all of them stay in extra
         )
+        assert initiative.extra["change_types"] == ["reform", "transformation"]
         assert initiative.website == "https://coldrooms.example.org"
         assert (initiative.production_system, initiative.stage) == ("food", "pilot")
         assert initiative.geo_levels == ["local", "subnational"]
