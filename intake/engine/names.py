@@ -100,7 +100,8 @@ def add_named(
         return Outcome(
             added, notice=t("engine.notice.items_added", state.language, count=len(values))
         )
-    item = _entry(group, len(items), {key.name: values[0]}, asked=[key.name])
+    # One name: the entry asks all of its questions after the name, Back re-asks the name.
+    item = {**_entry(group, len(items), {key.name: values[0]}, asked=[key.name]), "only": None}
     return finish_item(definition, _with_item(added, item))
 
 
