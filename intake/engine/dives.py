@@ -74,7 +74,8 @@ def walk_group(definition: FormDefinition, section: Section) -> Question | None:
     return group
 
 
-def _entries(state: InterviewState, group: Question) -> list[dict[str, Any]]:
+def list_entries(state: InterviewState, group: Question) -> list[dict[str, Any]]:
+    """A list's entries as stored (malformed ones left out)."""
     raw = state.answers.get(group.name, [])
     return [item for item in raw if isinstance(item, dict)] if isinstance(raw, list) else []
 
@@ -101,7 +102,7 @@ def walk_queue(
     """Indexes of the entries a walk would visit: those with details left."""
     return [
         index
-        for index, item in enumerate(_entries(state, group))
+        for index, item in enumerate(list_entries(state, group))
         if entry_details(definition, group, gate, item, state.answers)
     ]
 
@@ -125,13 +126,13 @@ def offer(definition: FormDefinition, state: InterviewState, section: Section) -
     group = walk_group(definition, section) if dive.walk else None
     queue = walk_queue(definition, state, group, dive.gate) if group is not None else []
     taken = state.answers.get(dive.gate) == "yes"
-    if dive.walk and (group is None or not _entries(state, group)):
+    if dive.walk and (group is None or not list_entries(state, group)):
         return None  # never a walk over an empty list
     if taken and not queue:
         return None
     questions = _open_top(definition, state, dive.gate)
     if group is not None:
-        entries = _entries(state, group)
+        entries = list_entries(state, group)
         questions += sum(
             len(entry_details(definition, group, dive.gate, entries[i], state.answers))
             for i in queue
@@ -215,7 +216,7 @@ def next_entry(definition: FormDefinition, state: InterviewState) -> InterviewSt
     gate = str(walk.get("gate"))
     rest = {key: value for key, value in state.pending.items() if key not in ("walk", "item")}
     queue = [i for i in walk.get("queue", []) if isinstance(i, int)]
-    entries = _entries(state, group) if group is not None else []
+    entries = list_entries(state, group) if group is not None else []
     while group is not None and queue:
         index = queue.pop(0)
         if not 0 <= index < len(entries):

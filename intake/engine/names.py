@@ -44,7 +44,8 @@ def menu_word(definition: FormDefinition, text: str) -> Literal["done", "skip"] 
     return None
 
 
-def _items(state: InterviewState, group: Question) -> list[dict[str, Any]]:
+def list_items(state: InterviewState, group: Question) -> list[dict[str, Any]]:
+    """Copies of a list's entries (for building an updated list)."""
     raw = state.answers.get(group.name, [])
     return [dict(item) for item in raw] if isinstance(raw, list) else []
 
@@ -63,7 +64,7 @@ def add_named(
     names = [name.strip() for name in _NAME_SPLIT.split(cleaned) if name.strip()]
     if not names:
         return refuse(definition, state, Refusal("engine.error.empty"))
-    items = _items(state, group)
+    items = list_items(state, group)
     if len(items) + len(names) > spec.max:
         return refuse(definition, state, Refusal("engine.error.repeat_full", {"max": spec.max}))
     seen = {str(item.get(key.name, "")).strip().casefold() for item in items}
@@ -141,7 +142,7 @@ def open_incomplete(definition: FormDefinition, state: InterviewState) -> Interv
     if not on_menu or location is None or held is not None:
         return state
     group = location.question
-    for index, item in enumerate(_items(state, group)):
+    for index, item in enumerate(list_items(state, group)):
         if not item_complete(definition, group, item, state.answers):
             return _with_item(state, _entry(group, index, item, asked=[]))
     return state

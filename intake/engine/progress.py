@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from intake.engine.dives import dive_for, entry_details, walk_of, walking
+from intake.engine.dives import dive_for, entry_details, list_entries, walk_of, walking
 from intake.engine.nav import (
     gates,
     is_done,
@@ -94,11 +94,6 @@ def _left(
     return count
 
 
-def _entries(state: InterviewState, group: Question) -> list[dict[str, Any]]:
-    raw = state.answers.get(group.name, [])
-    return [item for item in raw if isinstance(item, dict)] if isinstance(raw, list) else []
-
-
 def _item_left(definition: FormDefinition, state: InterviewState, group: Question) -> int:
     """Inner questions still to ask in the entry being filled in (this one included)."""
     item = pending_item(state)
@@ -127,7 +122,7 @@ def _list_left(definition: FormDefinition, state: InterviewState, group: Questio
     )
     missing = sum(
         1
-        for index, entry in enumerate(_entries(state, group))
+        for index, entry in enumerate(list_entries(state, group))
         if index != open_index
         for inner in group.questions
         if inner.required
@@ -142,7 +137,7 @@ def _walk_left(definition: FormDefinition, state: InterviewState, walk: dict[str
     group = definition.question(str(walk.get("group")))
     if group is None:
         return 0
-    entries = _entries(state, group)
+    entries = list_entries(state, group)
     queued = sum(
         len(entry_details(definition, group, str(walk.get("gate")), entries[i], state.answers))
         for i in walk.get("queue", [])

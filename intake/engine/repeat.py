@@ -14,17 +14,12 @@ from typing import Any
 
 from intake.engine.answer import Outcome, finish_item, refuse, skip_top, without
 from intake.engine.events import Done, Event, RepeatAdd, RepeatEdit, RepeatRemove, Skip, Text
-from intake.engine.names import add_named, menu_word
+from intake.engine.names import add_named, list_items, menu_word
 from intake.engine.nav import is_relevant, item_complete, pending_item
 from intake.engine.parsing import Refusal
 from intake.engine.state import InterviewState
 from intake.form.definition import FormDefinition, Question
 from intake.i18n import t
-
-
-def _items(state: InterviewState, group: Question) -> list[dict[str, Any]]:
-    raw = state.answers.get(group.name, [])
-    return [dict(item) for item in raw] if isinstance(raw, list) else []
 
 
 def menu_event(
@@ -33,7 +28,7 @@ def menu_event(
     """Handle an event while the repeat menu of `group` is on screen."""
     spec = group.repeat
     low, high = (spec.min, spec.max) if spec else (0, 10)
-    items = _items(state, group)
+    items = list_items(state, group)
     if isinstance(event, Text):  # a menu word, or the names of new entries
         word = menu_word(definition, event.text)
         if word is None:
@@ -112,7 +107,7 @@ def open_inner_edit(
     definition: FormDefinition, state: InterviewState, group: Question, index: int, name: str
 ) -> Outcome | None:
     """Re-open one inner answer from the review (`stakeholders[0].st_sector`); None if invalid."""
-    items = _items(state, group)
+    items = list_items(state, group)
     inner = definition.question(name)
     parent = definition.parent_of(name)
     if (
