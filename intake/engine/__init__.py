@@ -4,8 +4,10 @@ A surface (Telegram, the terminal) turns what a person does into an `Event`, cal
 shows the `Prompt` it gets back; `InterviewState` is the whole conversation as plain data, which
 storage persists. Nothing here reads a clock, a database or a network, so every rule of the
 interview is testable on its own. The modules behind this face: `core` (dispatch), `answer`,
-`repeat` (list entries), `screens` (state -> prompt), `nav` (where the interview stands),
-`reconcile` (repairs a state after the form changed), `parsing` (typed answers).
+`repeat` (list entries), `names` (names typed at a list menu), `dives` (deep dives offered
+after sending), `progress` (section x of y, questions left), `screens` (state -> prompt), `nav`
+(where the interview stands), `reconcile` (repairs a state after the form changed), `parsing`
+(typed answers).
 """
 
 from intake.engine.core import render, start, step
@@ -28,7 +30,14 @@ from intake.engine.events import (
     Text,
     Toggle,
 )
-from intake.engine.prompt import ChoiceView, Progress, Prompt, RepeatItemView, ReviewLine
+from intake.engine.prompt import (
+    ChoiceView,
+    OfferView,
+    Progress,
+    Prompt,
+    RepeatItemView,
+    ReviewLine,
+)
 from intake.engine.state import InterviewState
 
 __all__ = [
@@ -40,6 +49,7 @@ __all__ = [
     "Edit",
     "Event",
     "InterviewState",
+    "OfferView",
     "Progress",
     "Prompt",
     "RepeatAdd",

@@ -11,6 +11,7 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
+from intake.engine.dives import next_entry, walking
 from intake.engine.events import Choose, Done, Event, Skip, Text, Toggle
 from intake.engine.matching import resolve_params
 from intake.engine.nav import Location, available_choices, next_inner, pending_item
@@ -179,6 +180,8 @@ def finish_item(definition: FormDefinition, state: InterviewState) -> Outcome:
             "trail": _add(state.trail, group.name),
         }
     )
+    if walking(state):  # a deep dive visiting the list's entries: on to the next one
+        updated = next_entry(definition, updated)
     return Outcome(updated, notice=t("engine.notice.item_saved", state.language))
 
 

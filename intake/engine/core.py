@@ -12,14 +12,18 @@ Design choices worth knowing:
 - Edits that make answers irrelevant move them to `stale`. If such a question becomes relevant
   again it is asked anew, with the stale value shown as `current_value`; Done keeps it.
 - Repeat item paths use 0-based indexes (`stakeholders[0].st_name`), like `RepeatEdit(index)`.
+- Deep dives (`intake.engine.dives`) are taken after sending with `Choose(<gate>)`; the review,
+  an edit or sending ends a dive's list walk with every answer kept.
 """
 
 from __future__ import annotations
 
 from intake.engine.answer import Outcome, answer_event, refuse, without
+from intake.engine.dives import dive_for, end_walk, take, walking
 from intake.engine.events import (
     Back,
     Cancel,
+    Choose,
     Done,
     Edit,
     Event,
@@ -29,11 +33,13 @@ from intake.engine.events import (
     Start,
     Submit,
 )
+from intake.engine.names import open_incomplete
 from intake.engine.nav import (
     back_target,
     current,
     draft_item,
     first_open,
+    gates,
     is_relevant,
     pending_item,
     split_item_path,
@@ -85,7 +91,8 @@ def _normalized(definition: FormDefinition, state: InterviewState) -> InterviewS
 
 def _settle(definition: FormDefinition, state: InterviewState) -> InterviewState:
     """First arrival at the review screen turns an in-progress interview into `review`; a
-    draft entry set aside by an edit from the review comes back once that edit is answered."""
+    draft entry set aside by an edit from the review comes back once that edit is answered;
+    a list menu about to show with an entry missing answers opens that entry instead."""
     pending = state.pending
     if (
         "draft" in pending
@@ -95,6 +102,7 @@ def _settle(definition: FormDefinition, state: InterviewState) -> InterviewState
     ):
         restored = {**without(pending, "draft"), "item": pending["draft"]}
         state = state.model_copy(update={"pending": restored})
+    state = open_incomplete(definition, state)
     if (
         state.status == "in_progress"
         and not state.pending.get("reviewing")
@@ -113,6 +121,8 @@ def _dispatch(definition: FormDefinition, state: InterviewState, event: Event) -
         return _while_paused(definition, state, event)
     if state.status == "submitted":
         return _while_submitted(definition, state, event)
+    if isinstance(event, Review | Edit | Submit) and walking(state):
+        state = end_walk(state)  # leaving a deep dive's walk keeps every answer given
     if isinstance(event, Start):
         return Outcome(state.model_copy(update={"pending": without(state.pending, "reviewing")}))
     if isinstance(event, Cancel):
@@ -182,9 +192,15 @@ def _while_paused(definition: FormDefinition, state: InterviewState, event: Even
 
 
 def _while_submitted(definition: FormDefinition, state: InterviewState, event: Event) -> Outcome:
-    """After sending, only viewing, editing (which re-opens for a new revision) or restart."""
+    """After sending: viewing, taking a deep dive on offer, editing (which re-opens for a new
+    revision) or restart."""
     if isinstance(event, Start | Review):
         return Outcome(state)
+    if isinstance(event, Choose) and dive_for(definition, event.value) is not None:
+        taken = take(definition, state, event.value)
+        if taken is None:
+            return refuse(definition, state, Refusal("engine.error.offer_unknown"))
+        return Outcome(taken)
     if isinstance(event, Edit):
         reopened = state.model_copy(update={"status": "review"})
         outcome = _edit(definition, reopened, event.path)
@@ -242,6 +258,7 @@ def _open_answer(definition: FormDefinition, state: InterviewState, path: str) -
     question = definition.question(path)
     if (
         question is None
+        or question.name in gates(definition)  # taken from the sent screen, never edited
         or definition.parent_of(path) is not None
         or question.type == "note"
         or not is_relevant(definition, question, state.answers)

@@ -9,7 +9,14 @@ follow from the same few functions here, and no stored jump can ever point at th
 `toggles` {path, values} for a multi-select being ticked; `item` {group, index, values, asked,
 only, to_menu} for a repeat item being filled in; `paused_from` (status before Cancel);
 `reviewing` (the user asked for the review before finishing; an `item` stays as a draft);
-`draft` (an `item` set aside by an edit from the review, restored once the edit is answered).
+`draft` (an `item` set aside by an edit from the review, restored once the edit is answered);
+`walk` {gate, group, queue} while a deep dive revisits a list's entries one by one (`queue` holds
+the 0-based indexes still to visit after the entry open in `item`; see `intake.engine.dives`);
+`menu` (a group's name: the user stepped back out of an entry, so its menu shows as it is and no
+incomplete entry is opened for them until they add, edit or leave the list).
+
+Deep-dive gates (`Section.deep_dive.gate`) count as done here: they are answered from the screen
+after sending, never asked in the walk, so `first_open` and Back pass over them.
 """
 
 from __future__ import annotations
@@ -134,9 +141,17 @@ def item_complete(
     )
 
 
+def gates(definition: FormDefinition) -> frozenset[str]:
+    """The deep-dive gate questions of the form (none for a form without deep dives)."""
+    return frozenset(
+        section.deep_dive.gate for section in definition.sections if section.deep_dive
+    )
+
+
 def is_done(definition: FormDefinition, question: Question, state: InterviewState) -> bool:
-    """Answered or skipped; a repeat is done with enough complete items (zero when min is 0)."""
-    if question.name in state.skipped:
+    """Answered or skipped; a repeat is done with enough complete items (zero when min is 0).
+    A deep-dive gate is always done: the walk never asks it."""
+    if question.name in state.skipped or question.name in gates(definition):
         return True
     if question.type == "note":
         return question.name in state.trail
@@ -256,6 +271,8 @@ def back_target(definition: FormDefinition, state: InterviewState) -> str | None
     for path in reversed(trail):
         question = definition.question(path)
         if question is None or (here is not None and path == here.name):
+            continue
+        if question.name in gates(definition):
             continue
         if not is_relevant(definition, question, state.answers):
             continue

@@ -132,6 +132,14 @@ def _tidy_pending(definition: FormDefinition, state: InterviewState) -> Intervie
     toggles = pending.get("toggles")
     if toggles is not None and not _toggles_shape_ok(toggles):
         pending.pop("toggles")
+    item = pending.get("item")
+    walk = pending.get("walk")
+    if walk is not None and not (
+        _walk_shape_ok(walk) and isinstance(item, dict) and item.get("group") == walk["group"]
+    ):
+        pending.pop("walk")  # a walk lives only while one of its entries is open
+    if not isinstance(pending.get("menu", ""), str):
+        pending.pop("menu")
     state = state.model_copy(update={"pending": pending, "cursor": cursor})
     toggles = pending.get("toggles")
     if isinstance(toggles, dict):
@@ -174,4 +182,14 @@ def _toggles_shape_ok(toggles: Any) -> bool:
         and isinstance(toggles.get("path"), str)
         and isinstance(toggles.get("values"), list)
         and all(isinstance(value, str) for value in toggles["values"])
+    )
+
+
+def _walk_shape_ok(walk: Any) -> bool:
+    return (
+        isinstance(walk, dict)
+        and isinstance(walk.get("gate"), str)
+        and isinstance(walk.get("group"), str)
+        and isinstance(walk.get("queue"), list)
+        and all(type(index) is int for index in walk["queue"])
     )

@@ -1,4 +1,5 @@
-"""Repeat groups: the list menu (add, edit, remove, done, skip) and Back inside an item.
+"""Repeat groups: the list menu (add, edit, remove, done, skip, typed names) and Back inside an
+item (typed text at the menu is read in `intake.engine.names`).
 
 Committed items live in `answers[group]` right away, so nothing typed is lost if the user leaves
 mid-list; the cursor stays on the group until Done, which is what keeps the menu on screen. A
@@ -12,17 +13,13 @@ import copy
 from typing import Any
 
 from intake.engine.answer import Outcome, finish_item, refuse, skip_top, without
-from intake.engine.events import Done, Event, RepeatAdd, RepeatEdit, RepeatRemove, Skip
+from intake.engine.events import Done, Event, RepeatAdd, RepeatEdit, RepeatRemove, Skip, Text
+from intake.engine.names import add_named, list_items, menu_word
 from intake.engine.nav import is_relevant, item_complete, pending_item
 from intake.engine.parsing import Refusal
 from intake.engine.state import InterviewState
 from intake.form.definition import FormDefinition, Question
 from intake.i18n import t
-
-
-def _items(state: InterviewState, group: Question) -> list[dict[str, Any]]:
-    raw = state.answers.get(group.name, [])
-    return [dict(item) for item in raw] if isinstance(raw, list) else []
 
 
 def menu_event(
@@ -31,7 +28,12 @@ def menu_event(
     """Handle an event while the repeat menu of `group` is on screen."""
     spec = group.repeat
     low, high = (spec.min, spec.max) if spec else (0, 10)
-    items = _items(state, group)
+    items = list_items(state, group)
+    if isinstance(event, Text):  # a menu word, or the names of new entries
+        word = menu_word(definition, event.text)
+        if word is None:
+            return add_named(definition, state, group, event.text)
+        event = Done() if word == "done" else Skip()
     if isinstance(event, RepeatAdd):
         if len(items) >= high:
             return refuse(definition, state, Refusal("engine.error.repeat_full", {"max": high}))
@@ -96,7 +98,7 @@ def _open_item(
         "only": None,
         "to_menu": True,
     }
-    pending = {**without(state.pending, "toggles", "reviewing"), "item": item}
+    pending = {**without(state.pending, "toggles", "reviewing", "menu"), "item": item}
     opened = state.model_copy(update={"pending": pending, "cursor": group.name})
     return finish_item(definition, opened)
 
@@ -105,7 +107,7 @@ def open_inner_edit(
     definition: FormDefinition, state: InterviewState, group: Question, index: int, name: str
 ) -> Outcome | None:
     """Re-open one inner answer from the review (`stakeholders[0].st_sector`); None if invalid."""
-    items = _items(state, group)
+    items = list_items(state, group)
     inner = definition.question(name)
     parent = definition.parent_of(name)
     if (
@@ -141,8 +143,13 @@ def item_back(definition: FormDefinition, state: InterviewState) -> Outcome:
         if inner is not None and is_relevant(definition, inner, state.answers, item.get("values")):
             pending = {**without(state.pending, "toggles"), "item": item}
             return Outcome(state.model_copy(update={"pending": pending}))
-    cursor = group.name if group is not None and item.get("to_menu") else None
+    # Out of the entry: a deep dive's walk ends here (its earlier entries are saved), and a
+    # list entry leaves its menu on screen as it is, even if an entry still misses answers.
+    to_menu = group is not None and bool(item.get("to_menu"))
+    pending = without(state.pending, "item", "toggles", "walk", "menu")
+    if to_menu and group is not None:
+        pending["menu"] = group.name
     left = state.model_copy(
-        update={"pending": without(state.pending, "item", "toggles"), "cursor": cursor}
+        update={"pending": pending, "cursor": group.name if to_menu and group else None}
     )
     return Outcome(left, notice=t("engine.notice.item_discarded", state.language))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from intake.engine.dives import offers
 from intake.engine.nav import (
     Location,
     available_choices,
@@ -16,6 +17,7 @@ from intake.engine.nav import (
     current,
     draft_item,
     first_open,
+    gates,
     is_done,
     is_relevant,
     item_complete,
@@ -24,7 +26,8 @@ from intake.engine.nav import (
     relevant_questions,
 )
 from intake.engine.parsing import LIKERT
-from intake.engine.prompt import ChoiceView, Progress, Prompt, RepeatItemView, ReviewLine
+from intake.engine.progress import build_progress
+from intake.engine.prompt import ChoiceView, Prompt, RepeatItemView, ReviewLine
 from intake.engine.state import InterviewState
 from intake.form.definition import FormDefinition, Question
 from intake.i18n import t
@@ -87,6 +90,7 @@ def build_prompt(
             review=tuple(review_lines(definition, state)),
             error=error,
             notice=notice,
+            offers=tuple(offers(definition, state)),
         )
     location = current(definition, state)
     if location is None:
@@ -94,15 +98,6 @@ def build_prompt(
     if location.group is None and location.question.type == "repeat":
         return _menu(definition, state, location.question, error, notice)
     return _question(definition, state, location, error, notice)
-
-
-def _progress(definition: FormDefinition, state: InterviewState, top: Question) -> Progress:
-    relevant = relevant_questions(definition, state.answers)
-    names = [q.name for q in relevant]
-    index = names.index(top.name) + 1 if top.name in names else len(names)
-    section = definition.section(top.section)
-    title = definition.text(section.title, state.language) if section else ""
-    return Progress(index=index, total=len(names), section=title)
 
 
 def existing_value(state: InterviewState, location: Location) -> Any:
@@ -188,7 +183,7 @@ def _question(
         current_value=render_value(definition, question, value, lang)
         if value is not None
         else None,
-        progress=_progress(definition, state, top),
+        progress=build_progress(definition, state, top),
         terms=tuple(question.terms),
     )
 
@@ -231,7 +226,7 @@ def _menu(
         ),
         can_add=len(items) < high,
         can_finish=len(items) >= low and complete,
-        progress=_progress(definition, state, group),
+        progress=build_progress(definition, state, group),
         terms=tuple(group.terms),
     )
 
@@ -255,7 +250,11 @@ _GATE = re.compile(r"^\s*([a-z][a-z0-9_]*)\s*==\s*'yes'\s*$")
 
 def is_open_gate(definition: FormDefinition, question: Question, value: Any) -> bool:
     """A yes/no question answered yes that alone opens other questions (a deep dive): the
-    questions it opened speak for it on the review, so it is not listed as an answer."""
+    questions it opened speak for it on the review, so it is not listed as an answer. On a form
+    with deep dives the declared gates are never listed, whatever their answer."""
+    declared = gates(definition)
+    if declared:
+        return question.name in declared
     if question.type != "select_one" or value != "yes":
         return False
     if {choice.name for choice in definition.choices_for(question)} != {"yes", "no"}:

@@ -43,6 +43,7 @@ def lint(definition: FormDefinition) -> list[LintIssue]:
     issues: list[LintIssue] = []
     issues += _names(definition)
     issues += _structure(definition)
+    issues += _dives(definition)
     issues += _references(definition)
     issues += _translations(definition)
     issues += _buttons(definition)
@@ -132,11 +133,59 @@ def _question_structure(definition: FormDefinition, question: Question) -> list[
     return issues
 
 
+def _dives(definition: FormDefinition) -> list[LintIssue]:
+    """A deep dive's gate is a yes/no question of its own section (the sent screen answers it
+    yes), and a walk names a top-level list whose entries the dive revisits."""
+    issues: list[LintIssue] = []
+    for section in definition.sections:
+        dive = section.deep_dive
+        if dive is None:
+            continue
+        where = f"deep dive {section.name!r}"
+        gate = definition.question(dive.gate)
+        if gate is None or definition.parent_of(gate.name) is not None:
+            issues.append(
+                LintIssue("error", None, f"{where}: no top-level question {dive.gate!r}")
+            )
+        elif gate.section != section.name:
+            issues.append(
+                LintIssue("error", gate.name, f"{where}: its gate is in section {gate.section!r}")
+            )
+        elif gate.type != "select_one" or {
+            choice.name for choice in definition.choices_for(gate)
+        } != {"yes", "no"}:
+            issues.append(
+                LintIssue("error", gate.name, f"{where}: a gate is a select_one over yes/no")
+            )
+        if dive.walk is not None:
+            walked = definition.question(dive.walk)
+            if (
+                walked is None
+                or walked.type != "repeat"
+                or definition.parent_of(walked.name) is not None
+            ):
+                issues.append(
+                    LintIssue(
+                        "error", None, f"{where}: walk {dive.walk!r} is not a top-level list"
+                    )
+                )
+            elif dive.minutes is None and dive.minutes_each is None:
+                issues.append(
+                    LintIssue("warning", None, f"{where}: give minutes_each for an honest offer")
+                )
+        elif dive.minutes is None:
+            issues.append(LintIssue("warning", None, f"{where}: give minutes for an honest offer"))
+    return issues
+
+
 def _references(definition: FormDefinition) -> list[LintIssue]:
-    """Conditions may only use questions asked before (inside a repeat: earlier siblings too)."""
+    """Conditions may only use questions asked before (inside a repeat: earlier siblings too).
+    Deep-dive gates are answered after sending, from outside the order: any condition may use
+    them (a list's details wait for the organisations dive)."""
     issues: list[LintIssue] = []
     unreachable: set[str] = set()
-    top_seen: list[str] = []
+    gates = {s.deep_dive.gate for s in definition.sections if s.deep_dive is not None}
+    top_seen: list[str] = [*gates]
     for question in definition.questions:
         issues += _check_question(definition, question, set(top_seen), unreachable)
         siblings: list[str] = []

@@ -114,12 +114,14 @@ def _guided(
         return data.draw(blind_events(definition))
     if prompt.kind == "repeat_menu":
         options: list[Event] = [RepeatAdd(), RepeatAdd(), Done(), Back()]
+        options += [Text(text="Council; Bank"), Text(text="Farmers"), Text(text="done")]
         options += [RepeatEdit(index=i.index) for i in prompt.items]
         options += [RepeatRemove(index=i.index) for i in prompt.items]
         return data.draw(st.sampled_from(options))
     if prompt.kind in {"review", "submitted"}:
         edits: list[Event] = [Edit(path=line.path) for line in prompt.review]
-        return data.draw(st.sampled_from([Submit(), Submit(), Back(), *edits]))
+        dives: list[Event] = [Choose(value=offer.value) for offer in prompt.offers] * 3
+        return data.draw(st.sampled_from([Submit(), Submit(), Back(), *edits, *dives]))
     if prompt.kind == "cancelled":
         return Start()
     location = current(definition, state)

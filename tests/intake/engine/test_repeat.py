@@ -98,7 +98,7 @@ def test_remove_item_and_limits(mini: FormDefinition) -> None:
     for bad in (
         RepeatRemove(index=5),
         RepeatEdit(index=-1),
-        Text(text="hi"),
+        Text(text=" ; "),  # typed text names entries (test_list_names.py); no name at all
         Choose(value="food"),
     ):
         same, prompt = step(mini, state, bad)
