@@ -107,14 +107,18 @@ def walk_queue(
     ]
 
 
-def _open_top(definition: FormDefinition, state: InterviewState, gate: str) -> int:
-    """Top-level questions the walk would ask with the gate answered yes."""
-    answers = {**state.answers, gate: "yes"}
+def _open_top(definition: FormDefinition, state: InterviewState, section: Section) -> int:
+    """Top-level questions of the dive's own section the walk would ask with the gate yes
+    (a question left open elsewhere, e.g. in a carried-over interview, is not its cost)."""
+    assert section.deep_dive is not None
+    answers = {**state.answers, section.deep_dive.gate: "yes"}
     probe = state.model_copy(update={"answers": answers})
     return sum(
         1
         for question in relevant_questions(definition, answers)
-        if question.type != "note" and not is_done(definition, question, probe)
+        if question.section == section.name
+        and question.type != "note"
+        and not is_done(definition, question, probe)
     )
 
 
@@ -130,7 +134,7 @@ def offer(definition: FormDefinition, state: InterviewState, section: Section) -
         return None  # never a walk over an empty list
     if taken and not queue:
         return None
-    questions = _open_top(definition, state, dive.gate)
+    questions = _open_top(definition, state, section)
     if group is not None:
         entries = list_entries(state, group)
         questions += sum(

@@ -59,6 +59,13 @@ def item_label(
 ) -> str:
     """Fill the repeat's label template from the item; fall back to "Entry n"."""
     template = definition.text(group.repeat.label if group.repeat else "", lang)
+    label = re.sub(r"\(\s*\)", "", filled(definition, template, item, lang)).strip(" -·,")
+    return label or t("engine.repeat.item", lang, number=index + 1)
+
+
+def filled(definition: FormDefinition, template: str, item: dict[str, Any], lang: str) -> str:
+    """`{name}` fields replaced by the entry's answers, so the four questions after a typed
+    list ("How is {org_name} linked to you?") say which organisation each one is about."""
 
     def fill(match: re.Match[str]) -> str:
         inner = definition.question(match[1])
@@ -67,8 +74,7 @@ def item_label(
             return ""
         return render_value(definition, inner, value, lang)
 
-    label = re.sub(r"\(\s*\)", "", _FIELD.sub(fill, template)).strip(" -·,")
-    return label or t("engine.repeat.item", lang, number=index + 1)
+    return _FIELD.sub(fill, template)
 
 
 def build_prompt(
@@ -166,7 +172,9 @@ def _question(
     multi = question.type == "select_multiple"
     return Prompt(
         kind="question",
-        text=definition.label(question, lang),
+        text=filled(definition, definition.label(question, lang), item or {}, lang)
+        if location.group
+        else definition.label(question, lang),
         path=location.path,
         question_type=question.type if question.type != "repeat" else None,
         hint=hint or None,
