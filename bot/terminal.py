@@ -13,12 +13,14 @@ from collections.abc import Callable
 from rich.console import Console
 from rich.markup import escape
 
+from bot.progress import progress_line
 from bot.safe_text import terminal_safe
 from bot.services import Services
-from bot.terminal_keys import keys_line
+from bot.terminal_keys import keys_line, offer_for
 from intake.engine import (
     Back,
     Cancel,
+    Choose,
     Done,
     Edit,
     Event,
@@ -40,16 +42,6 @@ log = logging.getLogger(__name__)
 InputFn = Callable[[str], str]
 # The engine's messages say "choose Done" / "Continue": typing the word does just that.
 DONE_WORDS = frozenset({"done", "listo", "continue", "continuar"})
-# The list menu's own keys: anything else typed there is the name of a new entry.
-MENU_KEYS = frozenset({"a", "add", "e", "edit", "r", "remove", "d", *DONE_WORDS})
-
-
-def _is_menu_key(text: str) -> bool:
-    """A list-menu key alone or with an entry number ("a", "e 2"); "A tenants' association"
-    is a name, not the key `a` followed by words."""
-    word, _, rest = text.lower().partition(" ")
-    return word in MENU_KEYS and (not rest.strip() or rest.strip().isdecimal())
-
 
 # Confirming /deleteme: option 1 or a yes in either language; anything else keeps the data.
 YES_WORDS = frozenset({"1", "y", "yes", "s", "si", "sí"})
@@ -164,25 +156,10 @@ class TerminalChat:
         if text.startswith("/"):
             return self._command(text)
         event = self._event_for(text)
-        if event is None and self._names_an_entry(text):
-            _, opened = self.services.store.apply(self.user_key, RepeatAdd())
-            if opened.kind == "question":  # typed at a list menu: the new entry's first answer
-                return self._apply(Text(text=text))
-            self.show(opened)
-            return False
         if event is None:
             self.say(t("chat.unknown_input", self.language))
             return False
         return self._apply(event)
-
-    def _names_an_entry(self, text: str) -> bool:
-        prompt = self.prompt
-        return (
-            prompt is not None
-            and prompt.kind == "repeat_menu"
-            and prompt.can_add
-            and not _is_menu_key(text)
-        )
 
     def _apply(self, event: Event) -> bool:
         before = self.prompt.kind if self.prompt else None
@@ -204,7 +181,17 @@ class TerminalChat:
             answers.get("consent_introductions") == "yes"
         )
         self.say(t("chat.next.listed" if shared else "chat.next.unlisted", self.language))
+        self._offers(prompt)
         self.say(f"[dim]{t('chat.next.commands', self.language)}[/dim]")
+
+    def _offers(self, prompt: Prompt) -> None:
+        """The deep dives still open, numbered: typing the number or a word of one takes it."""
+        if not prompt.offers:
+            return
+        self.say(t("chat.offers", self.language))
+        for n, offer in enumerate(prompt.offers, start=1):
+            self.say(f"  {n}. {escape(offer.text)}")
+        self.say(f"[dim]{t('chat.keys_offers', self.language)}[/dim]")
 
     def _event_for(self, text: str) -> Event | None:
         """Map a typed line to an event for the current screen."""
@@ -221,13 +208,16 @@ class TerminalChat:
         if prompt.kind == "repeat_menu":
             if word in ("a", "add") and not rest.strip():
                 return RepeatAdd()
-            if word in ("d", *DONE_WORDS):
+            if word in ("d", *DONE_WORDS) and not rest.strip():
                 return Done()
             if word in ("e", "edit") and index is not None:
                 return RepeatEdit(index=index)
             if word in ("r", "remove") and index is not None:
                 return RepeatRemove(index=index)
-            return None
+            # Anything else is for the engine: names ("A; B; C") or its own words ("none").
+            return Text(text=text) if text else None
+        if prompt.kind == "submitted" and (offer := offer_for(text, prompt.offers)) is not None:
+            return Choose(value=offer.value)  # a deep dive taken by its number or a word
         if prompt.kind in ("review", "submitted"):  # a submitted interview can be edited again
             if prompt.can_continue and word in ("c", *DONE_WORDS):
                 return Done()  # back to the kept draft entry or the open questions
@@ -365,9 +355,8 @@ class TerminalChat:
             self.say(f"[green]{escape(prompt.notice)}[/green]")
         if prompt.error:
             self.say(f"[yellow]{escape(prompt.error)}[/yellow]")
-        if prompt.progress:
-            p = prompt.progress
-            head = t("chat.progress", lang, index=p.index, total=p.total, section=p.section)
+        head = progress_line(prompt, lang)
+        if head:
             self.say(f"[dim]── {escape(head)} ──[/dim]")
         self.say(f"[bold]{escape(prompt.text)}[/bold]")
         if prompt.hint:
@@ -383,3 +372,4 @@ class TerminalChat:
             indent = "     " if line.level > 1 else "  "  # an entry's details under its name
             self.say(f"{indent}{n}. {escape(line.label)}: [cyan]{escape(line.value)}[/cyan]")
         self.say(f"[dim]{keys_line(prompt, self.language)}[/dim]")
+        self._offers(prompt)

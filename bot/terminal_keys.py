@@ -6,7 +6,10 @@ the same keys are listed in `/help` (chat.help), which a test holds to.
 
 from __future__ import annotations
 
-from intake.engine import Prompt
+from collections.abc import Sequence
+
+from intake.engine import OfferView, Prompt
+from intake.engine.matching import fold
 from intake.i18n import t
 
 
@@ -35,3 +38,22 @@ def keys_line(prompt: Prompt, lang: str) -> str:
         keys.append("/explain")
     keys += ["/review", "/help"]
     return " · ".join(keys)
+
+
+def offer_for(text: str, offers: Sequence[OfferView]) -> OfferView | None:
+    """The deep dive a typed line names on the sent screen: its number ("2"), or a word or the
+    start of a word of its title ("strategy", "org", "perfil"); None unless exactly one fits, so
+    a word two titles share never takes the wrong part."""
+    typed = fold(text)
+    if typed.isdecimal():
+        number = int(typed)
+        return offers[number - 1] if 1 <= number <= len(offers) else None
+    if not typed:
+        return None
+    fits = [
+        offer
+        for offer in offers
+        if fold(offer.label) == typed
+        or any(word.startswith(typed) for word in fold(offer.label).split() if len(typed) >= 3)
+    ]
+    return fits[0] if len(fits) == 1 else None

@@ -53,10 +53,12 @@ EDIT_ITEM = "re"
 REMOVE_ITEM = "rr"
 EDIT_LINE = "e"  # review line i
 SUBMIT = "S"
+OFFER = "o"  # take deep dive i offered on the sent screen
 SCREEN_OPS = frozenset(
     {ANSWER, TOGGLE, DONE, BACK, SKIP, EXPLAIN, ADD, EDIT_ITEM, REMOVE_ITEM, EDIT_LINE, SUBMIT}
+    | {OFFER}
 )
-INDEXED_OPS = frozenset({ANSWER, TOGGLE, EXPLAIN, EDIT_ITEM, REMOVE_ITEM, EDIT_LINE})
+INDEXED_OPS = frozenset({ANSWER, TOGGLE, EXPLAIN, EDIT_ITEM, REMOVE_ITEM, EDIT_LINE, OFFER})
 
 # Fixed menus.
 RESUME = "w"  # w:c continue, w:r review, w:n start over
@@ -95,10 +97,12 @@ def fingerprint(prompt: Prompt) -> str:
     """8 hex digits identifying a screen by what its buttons refer to, not by its wording.
 
     Ticks, notices and errors are left out so that toggling or a refusal keeps buttons valid;
-    choice names, item labels and review lines are in, so a changed list invalidates them.
+    choice names, item labels, review lines and the deep dives offered are in, so a changed
+    list invalidates them (a dive taken since is no longer on offer).
     """
     parts = [prompt.kind, prompt.path or "", prompt.question_type or ""]
     parts += [c.value for c in prompt.choices]
+    parts += [f"offer={o.value}" for o in prompt.offers]
     parts += [f"{i.index}={i.label}" for i in prompt.items]
     parts += [f"{r.path}={r.value}" for r in prompt.review]
     parts += list(prompt.terms)
@@ -185,4 +189,6 @@ def event_for(press: Press, prompt: Prompt) -> Event | None:
         return RepeatEdit(index=index) if press.op == EDIT_ITEM else RepeatRemove(index=index)
     if press.op == EDIT_LINE and 0 <= index < len(prompt.review):
         return Edit(path=prompt.review[index].path)
+    if press.op == OFFER and 0 <= index < len(prompt.offers):
+        return Choose(value=prompt.offers[index].value)
     return None

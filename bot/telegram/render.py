@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.progress import progress_line
 from bot.telegram import callbacks
 from intake.engine import Prompt
 from intake.form import BUTTON_LABEL_MAX
@@ -64,9 +65,8 @@ def prompt_text(prompt: Prompt, lang: str) -> str:
         lines.append(f"<i>{esc(prompt.notice)}</i>")
     if prompt.error:
         lines.append(f"⚠️ {esc(prompt.error)}")
-    if prompt.progress:
-        p = prompt.progress
-        progress = t("bot.progress", lang, index=p.index, total=p.total, section=p.section)
+    progress = progress_line(prompt, lang)
+    if progress:
         lines.append(f"<i>{esc(progress)}</i>")
     head = "\n".join(lines)
     body = [f"<b>{esc(prompt.text)}</b>"]
@@ -84,6 +84,8 @@ def prompt_text(prompt: Prompt, lang: str) -> str:
     )
     if prompt.kind == "question" and not prompt.choices and prompt.question_type != "note":
         body.append(f"<i>{esc(t('bot.type_answer', lang))}</i>")
+    if prompt.offers:  # the buttons under this text take them
+        body.append(f"\n{esc(t('bot.offers', lang))}")
     text = "\n".join(body)
     return f"{head}\n\n{text}" if head else text
 
@@ -189,14 +191,19 @@ def _menu_rows(prompt: Prompt, lang: str, screen: str) -> list[Row]:
 
 
 def _review_rows(prompt: Prompt, lang: str, screen: str) -> list[Row]:
+    # After sending: the deep dives still open come first, one per row, each with its cost.
+    rows: list[Row] = [
+        [_button(offer.text, callbacks.encode(callbacks.OFFER, screen, n))]
+        for n, offer in enumerate(prompt.offers)
+    ]
     edits = [
         _button(
             t("bot.button.edit_line", lang, number=n + 1),
             callbacks.encode(callbacks.EDIT_LINE, screen, n),
         )
         for n in range(len(prompt.review))
-    ][: MAX_BUTTONS - 8]
-    rows = [edits[i : i + 5] for i in range(0, len(edits), 5)]
+    ][: MAX_BUTTONS - 8 - len(rows)]
+    rows += [edits[i : i + 5] for i in range(0, len(edits), 5)]
     if prompt.kind == "review":
         last: Row = []
         if prompt.can_continue:  # back to a kept draft entry or the open questions

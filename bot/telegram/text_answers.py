@@ -24,7 +24,7 @@ from telegram import Message
 from bot.telegram.context import HelixContext, TypedAnswer, UserMemory
 from bot.telegram.split import utf16_len
 from bot.telegram.turns import load
-from intake.engine import Edit, Event, InterviewState, Prompt, RepeatAdd, Text
+from intake.engine import Edit, Event, InterviewState, Prompt, Text
 
 JOIN_WINDOW = 5  # seconds between the parts of one pasted text
 SPLIT_HINT = 3000  # a part this long (UTF-16 units) was probably cut by the Telegram app
@@ -74,9 +74,6 @@ def events_for(
         stored = answer_at(state, last.path)
         if isinstance(stored, str):
             return (Edit(path=last.path), Text(text=f"{stored}\n{text}")), last.path
-    if prompt.kind == "repeat_menu" and prompt.can_add and text.strip():
-        # A name typed at a list menu starts an entry with it, as in the terminal chat.
-        return (RepeatAdd(), Text(text=text)), None
     if prompt.kind == "review" and text.strip().isdecimal():
         number = int(text.strip())
         if 1 <= number <= len(prompt.review):

@@ -306,11 +306,19 @@ def test_typed_text_meets_the_import_rules_and_the_chat_goes_on(services: Servic
 def test_a_spanish_word_answers_a_choice_and_a_wrong_number_says_the_range(
     services: Services,
 ) -> None:
-    """Typed text goes through the same engine as on Telegram: "proyecto" picks "Un proyecto"."""
-    lines = ["", "Ana Ruiz", "Neveras Solidarias Oporto", "/skip", "/skip", "9", "1 2", "proyecto"]
-    output = run_chat(services, Script(lines), lang="es")
-    assert "Aquí no hay opción 9. Elige un número del 1 al 6" in output
-    assert "Elige un único número del 1 al 6" in output
+    """Typed text goes through the same engine as on Telegram: "participa" picks "Participa en
+    nuestra iniciativa" (the first choice question of the core is how an organisation relates)."""
+    plain = answer_everything(set())
+    typed = ["9", "1 2", "participa", "/quit"]
+
+    def respond(prompt: Prompt) -> str:
+        if prompt.path == "organisations[0].org_tie" or typed[0] != "9":
+            return typed.pop(0)
+        return plain(prompt)
+
+    output = run_chat(services, Script([], respond), lang="es")
+    assert "Aquí no hay opción 9. Elige un número del 1 al 4" in output
+    assert "Elige un único número del 1 al 4" in output
     state = services.store.current("term:ana")
     assert state is not None
-    assert state.answers["initiative_form"] == "project"
+    assert state.answers["organisations"][0]["org_tie"] == "takes_part"

@@ -17,7 +17,8 @@ from rich.console import Console
 
 from bot.services import Services
 from bot.terminal import TerminalChat
-from intake.engine.prompt import Prompt
+from bot.terminal_keys import offer_for
+from intake.engine.prompt import OfferView, Prompt
 from intake.i18n import t
 from tests.bot.test_cli import ENTRY
 from tests.bot.test_terminal import Script, answer_everything, run_chat
@@ -69,7 +70,7 @@ def test_a_whole_interview_speaks_terminal_not_telegram(services: Services, lang
 
 def test_help_names_every_key_of_every_screen(services: Services) -> None:
     output = run_chat(services, Script(["/help", "/quit"]))
-    helped = output.split("/help", 1)[1]
+    helped = flat(output.split("/help", 1)[1])
     for key in ("a add", "e N", "r N", "d done", "s send", "c continue", "Enter"):
         assert key in helped, key
 
@@ -79,7 +80,47 @@ def test_a_name_typed_at_a_list_menu_starts_a_new_entry(services: Services) -> N
     assert "I didn't understand that" not in output
     state = services.store.current("term:ana")
     assert state is not None
-    assert state.pending["item"]["values"] == {"st_name": "Porto Food Bank"}
+    assert state.pending["item"]["values"] == {"org_name": "Porto Food Bank"}
+
+
+def test_several_names_typed_at_once_become_entries_asked_one_by_one(
+    services: Services,
+) -> None:
+    """The engine splits "A; B; C" into entries; the terminal passes the line on as typed."""
+    names = "Porto Food Bank; Câmara do Porto; Continente"
+    output = run_chat(services, Script([], typing_a_name_at_the_first_list(["1"], names)))
+    state = services.store.current("term:ana")
+    assert state is not None
+    entries = state.answers["organisations"]
+    assert [entry["org_name"] for entry in entries] == names.split("; ")
+    assert entries[0]["org_tie"] == "takes_part"  # "1" answered the first entry's link
+    assert state.pending["item"]["index"] == 1  # then the next entry's missing link
+    assert "3 entries added" in output
+
+
+def test_offers_are_taken_by_number_or_by_a_word_of_their_name() -> None:
+    offers = tuple(
+        OfferView(value=gate, label=label, questions=3, minutes=2, text=f"{label}: 3 questions")
+        for gate, label in (
+            ("dd_strategy", "Strategy"),
+            ("dd_orgs", "Organisation details"),
+            ("dd_profile", "Profile, size and details"),
+        )
+    )
+    taken = {line: offer_for(line, offers) for line in ("2", " 3 ", "strat", "ORGANISATION")}
+    assert {line: o.value for line, o in taken.items() if o} == {
+        "2": "dd_orgs",
+        " 3 ": "dd_profile",
+        "strat": "dd_strategy",
+        "ORGANISATION": "dd_orgs",
+    }
+    for unclear in ("details", "0", "4", "de", "", "x"):  # two titles, no such number, too short
+        assert offer_for(unclear, offers) is None, unclear
+
+
+def test_the_progress_line_in_spanish(services: Services) -> None:
+    output = run_chat(services, Script(["/quit"]), lang="es")
+    assert "Sección 1 de 6 · quedan 2 preguntas · Tú y tu iniciativa" in output
 
 
 def test_a_name_starting_with_a_menu_key_is_a_name_not_the_key(services: Services) -> None:
@@ -87,7 +128,7 @@ def test_a_name_starting_with_a_menu_key_is_a_name_not_the_key(services: Service
     run_chat(services, Script([], typing_a_name_at_the_first_list([], "A tenants' association")))
     state = services.store.current("term:ana")
     assert state is not None
-    assert state.pending["item"]["values"] == {"st_name": "A tenants' association"}
+    assert state.pending["item"]["values"] == {"org_name": "A tenants' association"}
 
 
 def test_review_mid_entry_keeps_it_and_c_continues_it(services: Services) -> None:
@@ -100,7 +141,7 @@ def test_review_mid_entry_keeps_it_and_c_continues_it(services: Services) -> Non
     state = services.store.current("term:ana")
     assert state is not None
     assert state.status != "submitted"
-    assert state.pending["item"]["values"] == {"st_name": "Porto Food Bank"}
+    assert state.pending["item"]["values"] == {"org_name": "Porto Food Bank"}
 
 
 def test_after_sending_a_closing_screen_says_what_happens_next(services: Services) -> None:

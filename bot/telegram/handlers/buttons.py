@@ -48,7 +48,11 @@ async def on_press(turn: Turn) -> None:
         return
     value = chosen_value(prompt, press, lang) if new_prompt.error is None else None
     answered = screens.Answered(prompt, value) if value is not None else None
-    pressed = PromptMessage(query.message.chat_id, query.message.message_id, prompt, True)
+    pressed: PromptMessage | None = PromptMessage(
+        query.message.chat_id, query.message.message_id, prompt, True
+    )
+    if press.op == callbacks.OFFER:  # the thanks stay on screen; the dive starts below them
+        pressed = None
     await turn.show(new_prompt, lang, answered=answered, pressed=pressed)
     if new_prompt.kind == "submitted" and prompt.kind != "submitted":
         await show_peers(turn)  # the payoff for the leader's time: who else works on this

@@ -9,6 +9,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
+from bot.progress import progress_line
 from bot.telegram import callbacks, screens
 from bot.telegram.context import HelixApp
 from bot.telegram.render import esc
@@ -52,11 +53,7 @@ async def on_status(turn: Turn) -> None:
         await turn.not_started()
         return
     lang = state.language
-    if prompt.progress is not None:
-        p = prompt.progress
-        where = t("bot.progress", lang, index=p.index, total=p.total, section=p.section)
-    else:
-        where = t(f"bot.status.{state.status}", lang)
+    where = progress_line(prompt, lang) or t(f"bot.status.{state.status}", lang)
     text = t("bot.status", lang, answered=len(state.answers), where=where, revision=state.revision)
     await turn.say(text)
 

@@ -2,7 +2,8 @@
 
 A returning user is never restarted silently: /start on an existing interview offers Continue /
 Review / Start over (starting over keeps the old answers aside, see `Restart`). Typed text goes to
-the engine as `Text` on a question screen; on the review screen a number opens that line. How a
+the engine as `Text` on a question screen and at a list menu (where the engine reads names, "A; B",
+or its own words such as "done"); on the review screen a number opens that line. How a
 long answer split by Telegram is put back together, and how edits map to answers, is in
 `bot.telegram.text_answers`.
 """

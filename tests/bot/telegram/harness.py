@@ -210,7 +210,9 @@ async def autopilot_step(harness: BotHarness, user: SimulatedUser, tag: str = ""
     `tag` is appended to free-text answers so each user's answers can be told apart.
     """
     prompt = harness.prompt(user)
-    labels = live_keyboard(user).button_texts
+    typed = prompt.kind == "question" and not prompt.choices and prompt.question_type != "note"
+    # A required typed question on the first screen has no buttons at all (no Back, no Skip).
+    labels = [] if typed else live_keyboard(user).button_texts
     if prompt.kind == "review":
         await harness.press(user, next(b for b in labels if b.startswith("✅")))
     elif prompt.kind == "repeat_menu":

@@ -224,7 +224,7 @@ async def test_status_and_help(harness: BotHarness) -> None:
     await to_systems(harness, user)
     status = await harness.command(user, "status")
     assert "Answers so far: 1" in (status.text or "")
-    assert "3 of about" in (status.text or "")
+    assert "Now at: Section 1 of 2 · 8 questions left · About." in (status.text or "")
     help_text = await harness.command(user, "help")
     assert "/deleteme" in (help_text.text or "")
 

@@ -11,8 +11,9 @@ from bot.telegram import callbacks
 from bot.telegram.render import render_prompt
 from intake.engine import start, step
 from intake.engine.events import Choose, Done, Event, RepeatAdd, Text, Toggle
-from intake.engine.prompt import ChoiceView, Prompt
+from intake.engine.prompt import ChoiceView, Progress, Prompt
 from intake.form.definition import FormDefinition
+from tests.intake.engine.dive_walks import DIVES, TO_SENT
 from tests.telegram_emulator.markup import parse_html
 
 HOSTILE = "<b>&*_[ 'x'; DROP TABLE answer_log;-- ‮rtl‬ zero\u200bwidth 😀"
@@ -130,3 +131,46 @@ def test_worded_likert_levels_are_one_button_per_row_with_the_number_first() -> 
         update={"choices": tuple(ChoiceView(value=v, label=v) for v in "12345")}
     )
     assert len(render_prompt(plain, "en").markup.inline_keyboard[0]) == 5  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("language", "left", "line"),
+    [
+        ("en", 3, "Section 2 of 6 · 3 questions left · Goals"),
+        ("en", 1, "Section 2 of 6 · 1 question left · Goals"),
+        ("es", 3, "Sección 2 de 6 · quedan 3 preguntas · Goals"),
+        ("es", 1, "Sección 2 de 6 · queda 1 pregunta · Goals"),
+    ],
+)
+def test_the_progress_line_says_the_section_and_the_questions_left(
+    language: str, left: int, line: str
+) -> None:
+    progress = Progress(
+        index=9, total=40, section="Goals", section_index=2, section_total=6, left=left
+    )
+    prompt = Prompt(kind="question", text="Goals?", path="goals", progress=progress)
+    text = parse_html(render_prompt(prompt, language).text).text
+    assert text.startswith(f"{line}\n")
+    assert "40" not in text  # the old "9 of about 40" is gone
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_sent_screen_offers_each_dive_as_a_button_that_takes_it(language: str) -> None:
+    state = start(DIVES, language=language)
+    for event in TO_SENT:
+        state, sent = step(DIVES, state, event)
+    assert sent.kind == "submitted"
+    rendered = render_prompt(sent, language)
+    parse_html(rendered.text)
+    rows = rendered.markup.inline_keyboard  # type: ignore[union-attr]
+    offered = [row[0] for row in rows[: len(sent.offers)]]
+    assert [b.text for b in offered] == [offer.text for offer in sent.offers]
+    events = []
+    for button in offered:
+        press = callbacks.decode(str(button.callback_data))
+        assert press is not None
+        assert press.fingerprint == callbacks.fingerprint(sent)
+        events.append(callbacks.event_for(press, sent))
+    assert events == [Choose(value=offer.value) for offer in sent.offers]
+    _, taken = step(DIVES, state, events[0])  # taking one changes the screen: old keys go stale
+    assert callbacks.fingerprint(taken) != callbacks.fingerprint(sent)
