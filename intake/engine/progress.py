@@ -66,7 +66,14 @@ def covered_sections(
         dive = section.deep_dive
         if dive is not None and state.answers.get(dive.gate) != "yes":
             continue
-        walked = dive is not None and dive.walk is not None and bool(state.answers.get(dive.walk))
+        # a walk dive's section has no questions of its own: it counts while its walk is on
+        walk = state.pending.get("walk")
+        walked = (
+            dive is not None
+            and dive.walk is not None
+            and isinstance(walk, dict)
+            and walk.get("gate") == dive.gate
+        )
         if section.name in asking or walked or section.name == here:
             covered.append(section.name)
     return covered

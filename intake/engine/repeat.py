@@ -34,6 +34,8 @@ def menu_event(
         if word is None:
             return add_named(definition, state, group, event.text)
         event = Done() if word == "done" else Skip()
+    if isinstance(event, Skip) and items:  # "skip" with entries means "no more", never
+        event = Done()  # "throw these away": the entries are the leader's answer
     if isinstance(event, RepeatAdd):
         if len(items) >= high:
             return refuse(definition, state, Refusal("engine.error.repeat_full", {"max": high}))

@@ -227,7 +227,7 @@ def _menu(
         notice=notice,
         required=group.required,
         can_back=back_target(definition, state) is not None,
-        can_skip=not group.required,
+        can_skip=not group.required and not items,
         items=tuple(
             RepeatItemView(index=i, label=item_label(definition, group, i, item, lang))
             for i, item in enumerate(items)

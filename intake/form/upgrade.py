@@ -17,7 +17,12 @@ What moves where:
   `tasks_minor`; the old answers stay in `stale`.
 - change_type (one kind) -> a list of one.
 - A deep dive counts as taken (its gate `yes`) when the old interview holds an answer or a skip
-  for one of its questions, so those answers stay relevant instead of being set aside.
+  for one of its questions, so those answers stay relevant instead of being set aside; when the
+  leader had not said yes to it, its other questions are marked skipped (editable on the
+  review), so an old interview is never made to walk a dive it declined.
+- Half-way through the old lists, the organisations menu comes back (cursor); half-way through
+  the tasks, `tasks_core` is asked anew with the picks so far shown as the earlier answer. A
+  name found in two lists keeps one tag, so on the next Send it lands in one table only.
 """
 
 from __future__ import annotations
@@ -105,6 +110,15 @@ def is_old(state: Mapping[str, Any]) -> bool:
     )
 
 
+def carries_over(definition: Any) -> bool:
+    """Only a loaded packaged form of version 2 or later receives carried-over states (a
+    deployment still running the first form keeps its interviews as they are)."""
+    return bool(
+        getattr(definition, "form_id", None) == FORM_ID
+        and _version(getattr(definition, "version", None)) >= _version(VERSION)
+    )
+
+
 def _version(text: Any) -> tuple[int, ...]:
     """ "2026.12.1" -> (2026, 12, 1); anything unreadable sorts first (an old, odd state)."""
     try:
@@ -132,32 +146,44 @@ def upgrade_state(state: Mapping[str, Any]) -> dict[str, Any]:
         answers["dd_orgs"] = "yes"
 
     for gate, questions in DIVES.items():
-        if any(question in done for question in questions):
-            answers[gate] = "yes"
+        if not any(question in done for question in questions):
+            continue
+        said_yes = answers.get(gate) == "yes"
+        answers[gate] = "yes"  # keeps the first form's core answers now in this dive relevant
+        if not said_yes:  # declined (or not reached): the rest is skipped, never forced on
+            skipped += [q for q in questions if q not in done and q not in skipped]
     if isinstance(answers.get("change_type"), str):
         answers["change_type"] = [answers["change_type"]]
 
     levels = {name: answers.pop(name) for name in _TASK_NAMES if name in answers}
-    if levels:
-        stale.update(levels)
-        answers["tasks_core"] = [t for t in TASKS if levels.get(f"task_{t}") == "core"]
+    tasks_done = all(name in done for name in _TASK_NAMES)
+    stale.update(levels)
+    core = [t for t in TASKS if levels.get(f"task_{t}") == "core"]
+    if levels and tasks_done:
+        answers["tasks_core"] = core
         if answers.get("dd_strategy") == "yes":
             answers["tasks_minor"] = [t for t in TASKS if levels.get(f"task_{t}") == "minor"]
+    elif levels:  # half-way through the tasks: asked anew, the picks so far shown as before
+        stale["tasks_core"] = core
 
     pending = dict(state.get("pending") or {})
-    item = pending.pop("item", None) or pending.pop("draft", None)
-    if isinstance(item, Mapping) and item.get("values"):
-        stale[f"{item.get('group')}[draft]"] = item.get("values")  # kept, never lost
+    for key in ("item", "draft"):  # a half-entered entry, in either place, is kept aside
+        item = pending.pop(key, None)
+        if isinstance(item, Mapping) and item.get("values"):
+            stale[f"{item.get('group')}[{key}]"] = item.get("values")
     pending.pop("toggles", None)
-    pending.pop("draft", None)
     cursor = state.get("cursor")
+    if organisations and not lists_done and state.get("status") != "submitted":
+        cursor = "organisations"  # half-way through the old lists: the menu comes back
     return {
         **state,
         "form_version": VERSION,
         "answers": answers,
         "stale": stale,
-        "skipped": [path for path in _renamed(skipped, lists_done) if path not in answers],
-        "trail": _renamed(trail, "organisations" in answers),
+        "skipped": [
+            path for path in _renamed(skipped, lists_done, tasks_done) if path not in answers
+        ],
+        "trail": _renamed(trail, "organisations" in answers, tasks_done),
         "pending": pending,
         "cursor": cursor if cursor not in (*_ORG_LISTS, *_TASK_NAMES, *_NOTES) else None,
     }
@@ -192,9 +218,9 @@ def _items(value: Any) -> list[Mapping[str, Any]]:
     return [item for item in value if isinstance(item, Mapping)] if isinstance(value, list) else []
 
 
-def _renamed(paths: list[str], organisations_done: bool) -> list[str]:
+def _renamed(paths: list[str], organisations_done: bool, tasks_done: bool) -> list[str]:
     """Old paths in version 2 names: the lists become `organisations` (once, where the first
-    of them stood, and only when it is done), task questions become `tasks_core`."""
+    of them stood, and only when it is done), task questions `tasks_core` (when all were)."""
     renamed: list[str] = []
     for path in paths:
         if path in _NOTES or "[" in path:
@@ -205,6 +231,8 @@ def _renamed(paths: list[str], organisations_done: bool) -> list[str]:
                 continue
         elif path in _TASK_NAMES:
             path = "tasks_core"
+            if not tasks_done:
+                continue
         if path not in renamed:
             renamed.append(path)
     return renamed

@@ -35,7 +35,7 @@ from intake.engine.events import Event
 from intake.engine.prompt import Prompt
 from intake.engine.state import InterviewState
 from intake.form.definition import FormDefinition
-from intake.form.upgrade import is_old, upgrade_state
+from intake.form.upgrade import carries_over, is_old, upgrade_state
 from intake.storage.answer_log import changed_answer
 from intake.storage.db import session_scope
 from intake.storage.leaders import erase, find_leader, leader_row, personal_data
@@ -186,10 +186,9 @@ class InterviewStore:
         session.flush()
         return row
 
-    @staticmethod
-    def _state(row: Interview) -> InterviewState:
+    def _state(self, row: Interview) -> InterviewState:
         stored = row.state
-        if is_old(stored):
+        if is_old(stored) and carries_over(self.definition):
             stored = upgrade_state(stored)
         return InterviewState.model_validate(stored)
 

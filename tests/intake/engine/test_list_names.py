@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from intake.engine import step
-from intake.engine.events import Back, Done, Event, RepeatRemove, Review, Text
+from intake.engine.events import Back, Done, Event, RepeatRemove, Review, Skip, Text
 from intake.form.definition import FormDefinition
 from tests.intake.engine.dive_walks import DIVES, TO_ORGS
 from tests.intake.engine.walks import TO_MENU, run
@@ -22,6 +22,18 @@ def test_a_done_word_finishes_the_list(word: str) -> None:
 def test_a_skip_word_skips_the_list(word: str) -> None:
     state, prompt = run(DIVES, [*TO_ORGS, Text(text=word)])
     assert "orgs" in state.skipped
+    assert prompt.path == "consent_listed"
+
+
+@pytest.mark.parametrize("event", [Text(text="skip"), Skip()])
+def test_skip_with_entries_keeps_them_and_moves_on(event: Event) -> None:
+    """With entries on the list, "skip" means "no more", never "throw these away"."""
+    state, prompt = run(DIVES, [*TO_ORGS, Text(text="Council"), Text(text="1")])
+    assert prompt.kind == "repeat_menu"
+    assert not prompt.can_skip  # no Skip button beside entries
+    state, prompt = step(DIVES, state, event)
+    assert [entry["org_name"] for entry in state.answers["orgs"]] == ["Council"]
+    assert "orgs" not in state.skipped
     assert prompt.path == "consent_listed"
 
 

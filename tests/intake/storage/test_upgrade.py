@@ -16,7 +16,7 @@ from alembic import command
 from sqlalchemy import Engine
 from sqlmodel import select
 
-from intake.engine import Choose, Edit, Review, Submit, Text
+from intake.engine import Choose, Edit, Review, Submit, Text, render, step
 from intake.engine.state import InterviewState
 from intake.form import load_definition
 from intake.form.upgrade import VERSION, is_old, upgrade_state
@@ -105,7 +105,7 @@ def test_an_old_draft_entry_is_kept_aside(tmp_path: Path) -> None:
     old["pending"] = {"item": {"group": "partners", "values": {"partner_name": "Half"}}}
     new = upgrade_state(old)
     assert new["pending"] == {}
-    assert new["stale"]["partners[draft]"] == {"partner_name": "Half"}
+    assert new["stale"]["partners[item]"] == {"partner_name": "Half"}
 
 
 def test_migration_0004_carries_stored_interviews_over(db_url: str) -> None:
@@ -183,3 +183,53 @@ def test_an_old_interview_sent_again_projects_the_same_rows(engine: Engine) -> N
     assert stakeholders == {("Farmers Union", "civil_society")}
     assert ties == {("Sun Co-op", "works_with", 4), ("Valley Food Bank", "knows_of", None)}
     assert links == {("MegaMart", "retail", "market", 2)}
+
+
+def test_a_declined_dive_is_never_forced_on_an_old_interview() -> None:
+    """The first form asked change_type and ps_segments in its core: they keep their dives
+    relevant, but what the leader declined is skipped, so an edit can be sent at once."""
+    old = _old_state(dd_strategy="no", dd_system="no")
+    for name in ("theory_of_change", "strategies", "tensions", "consciousness", "gaps"):
+        old["answers"].pop(name, None)
+    for name in ("shared_agenda", "shared_agenda_name", "steward", "shared_indicators"):
+        old["answers"].pop(name, None)
+    form = load_definition()
+    state = InterviewState.model_validate(upgrade_state(old))
+    assert {"theory_of_change", "consciousness"} <= set(state.skipped)
+    state, _ = step(form, state, Edit(path="region"))
+    state, _ = step(form, state, Text(text="Cusco and Puno"))
+    state, prompt = step(form, state, Submit())
+    assert (state.status, state.revision, prompt.error) == ("submitted", 2, None)
+
+
+def test_half_way_through_the_old_lists_the_menu_comes_back() -> None:
+    old = _old_state(status="in_progress")
+    for name in ("partners", "ps_actors", "known_initiatives"):
+        old["answers"].pop(name)
+    state = InterviewState.model_validate(upgrade_state(old))
+    prompt = render(load_definition(), state)
+    assert (prompt.kind, prompt.path) == ("repeat_menu", "organisations")
+    assert [item.label for item in prompt.items] == [
+        "Farmers Union (Takes part in our initiative)"
+    ]
+
+
+def test_half_way_through_the_tasks_the_core_work_is_asked_anew() -> None:
+    old = _old_state(status="in_progress")
+    for task in ("learning", "innovating", "financing", "measuring", "advocating", "delivering"):
+        old["answers"].pop(f"task_{task}")
+    new = upgrade_state(old)
+    assert "tasks_core" not in new["answers"]
+    assert new["stale"]["tasks_core"] == ["visioning", "organizing"]
+    assert "tasks_core" not in new["trail"]
+
+
+def test_an_entry_and_a_parked_draft_are_both_kept() -> None:
+    old = _old_state(status="in_progress")
+    old["pending"] = {
+        "item": {"group": "partners", "values": {}},
+        "draft": {"group": "stakeholders", "values": {"st_name": "Parked"}},
+    }
+    new = upgrade_state(old)
+    assert new["stale"]["stakeholders[draft]"] == {"st_name": "Parked"}
+    assert "partners[item]" not in new["stale"]  # nothing was typed in it
