@@ -8,7 +8,8 @@ reported number here, never a test assertion.
 
 Answers are scored as well as retrieval: answer accuracy is the share of in-domain questions whose
 answer is not declined and contains all of the question's facts (see `knowledge.eval.metrics`).
-A second table gives every number overall and for English, Spanish and about-Helix questions;
+A second table gives every number overall and for English, Spanish and about-Helix questions,
+with the share of answers in the question's language (same-lang);
 `--failures` lists each question whose answer misses facts, with the missing patterns and the
 start of the answer, which is the work list for improving answers.
 
@@ -66,7 +67,7 @@ def group_table(reports: list[EvalReport]) -> str:
     """Answer accuracy beside retrieval, per language and for questions about Helix itself."""
     head = (
         f"{'retriever':<9} {'group':<6} {'n':>4} {'hit@1':>6} {'hit@3':>6} {'hit@5':>6} "
-        f"{'MRR':>6} {'accuracy':>8} {'false-dec':>9} {'p50 ms':>7} {'p95 ms':>7}"
+        f"{'MRR':>6} {'accuracy':>8} {'false-dec':>9} {'same-lang':>9} {'p50 ms':>7} {'p95 ms':>7}"
     )
     rows = [head, "-" * len(head)]
     for r in reports:
@@ -75,7 +76,8 @@ def group_table(reports: list[EvalReport]) -> str:
             rows.append(
                 f"{r.mode:<9} {name:<6} {int(g['questions']):>4} {g['hit@1']:>6.3f} "
                 f"{g['hit@3']:>6.3f} {g['hit@5']:>6.3f} {g['mrr']:>6.3f} {g['accuracy']:>8.3f} "
-                f"{g['false_decline']:>9.3f} {g['latency_p50_ms']:>7.1f} "
+                f"{g['false_decline']:>9.3f} {g['in_question_language']:>9.3f} "
+                f"{g['latency_p50_ms']:>7.1f} "
                 f"{g['latency_p95_ms']:>7.1f}"
             )
     return "\n".join(rows)

@@ -9,7 +9,8 @@ are scored too: answer accuracy = share of in-domain questions whose answer is n
 contains every one of the question's facts. A fact is a case-insensitive regular expression,
 searched in the answer text and in its accent-folded form, so "produccion" matches "producción"
 and a Spanish fact need not spell every accent. Every number is given overall and per group:
-English, Spanish, and questions about Helix itself (see `Question.about_helix`).
+English, Spanish, and questions about Helix itself (see `Question.about_helix`), with the share
+of answers given in the question's language (Spanish questions are to get Spanish answers).
 """
 
 from __future__ import annotations
@@ -30,6 +31,19 @@ from knowledge.lexical import fold
 KS = (1, 3, 5)
 #: Characters of a failing answer shown in the failure list (enough to see what it talks about).
 FAILURE_PREVIEW = 200
+#: Function words that tell the two languages apart (words both use, such as "a" and "no", are
+#: left out). Counting them is enough for a paragraph of answer text; it is not a general detector.
+_SPANISH = (
+    "el la los las del que y en un una es por para con se su sus lo como más pero este esta "
+    "son al también cuando donde qué sobre entre sin hay puede"
+)
+_ENGLISH = (
+    "the of and to in is an that for with are as on it by or be this not your from their "
+    "you can what which when"
+)
+SPANISH_WORDS = frozenset(_SPANISH.split())
+ENGLISH_WORDS = frozenset(_ENGLISH.split())
+WORD = re.compile(r"[a-záéíóúñü]+")
 
 
 def first_rank(expected: Sequence[str], ranking: Sequence[str]) -> int | None:
@@ -60,6 +74,14 @@ def missing_facts(text: str, facts: Sequence[str]) -> list[str]:
     ]
 
 
+def answer_language(text: str) -> str:
+    """`es` when the text holds more Spanish than English function words, else `en`."""
+    words = WORD.findall(text.lower())
+    spanish = sum(1 for w in words if w in SPANISH_WORDS)
+    english = sum(1 for w in words if w in ENGLISH_WORDS)
+    return "es" if spanish > english else "en"
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What happened to one in-domain question: its retrieval rank and its answer."""
@@ -74,6 +96,10 @@ class Outcome:
     @property
     def correct(self) -> bool:
         return self.grounded and not self.missing
+
+    @property
+    def in_question_language(self) -> bool:
+        return answer_language(self.text) == self.question.lang
 
 
 def answer_accuracy(outcomes: Sequence[Outcome]) -> float:
@@ -92,6 +118,10 @@ def summarise(outcomes: Sequence[Outcome]) -> dict[str, float]:
     summary["mrr"] = sum(1 / r for r in ranks if r is not None) / n
     summary["accuracy"] = answer_accuracy(outcomes)
     summary["false_decline"] = sum(1 for o in outcomes if not o.grounded) / n
+    answered = [o for o in outcomes if o.grounded]
+    summary["in_question_language"] = (
+        sum(1 for o in answered if o.in_question_language) / len(answered) if answered else 0.0
+    )
     summary["latency_p50_ms"] = statistics.median(latencies) if latencies else float("nan")
     summary["latency_p95_ms"] = percentile(latencies, 95)
     return summary

@@ -13,7 +13,14 @@ import pytest
 
 from knowledge.config import DEFAULT_DOCS_DIR
 from knowledge.eval.dataset import Question, load_questions
-from knowledge.eval.metrics import Outcome, answer_accuracy, failure, groups, missing_facts
+from knowledge.eval.metrics import (
+    Outcome,
+    answer_accuracy,
+    answer_language,
+    failure,
+    groups,
+    missing_facts,
+)
 
 #: Examples named in issue 10: each must stay in the set, so the fix is measured on them.
 ISSUE_EXAMPLES = (
@@ -113,6 +120,16 @@ def test_answer_accuracy_on_a_hand_made_case() -> None:
     assert by_group["helix"]["accuracy"] == pytest.approx(0.5)
     assert by_group["all"]["false_decline"] == pytest.approx(1 / 8)
     assert by_group["es"]["questions"] == 2
+    # Answered es questions: one in Spanish, one in English; every answered en one is English.
+    assert by_group["es"]["in_question_language"] == pytest.approx(0.5)
+    assert by_group["en"]["in_question_language"] == 1.0
+
+
+def test_answer_language_tells_spanish_from_english() -> None:
+    assert answer_language("El sistema de producción es lo que se quiere cambiar.") == "es"
+    assert answer_language("A production system is what a change system wants to change.") == "en"
+    note = "No Spanish text yet. A production system is everything organised to deliver a good."
+    assert answer_language(note) == "en"
 
 
 def test_a_failure_shows_what_is_missing_and_how_the_answer_starts() -> None:
