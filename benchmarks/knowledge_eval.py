@@ -9,9 +9,9 @@ reported number here, never a test assertion.
 Answers are scored as well as retrieval: answer accuracy is the share of in-domain questions whose
 answer is not declined and contains all of the question's facts (see `knowledge.eval.metrics`).
 A second table gives every number overall and for English, Spanish and about-Helix questions,
-with the share of answers in the question's language (same-lang);
-`--failures` lists each question whose answer misses facts, with the missing patterns and the
-start of the answer, which is the work list for improving answers.
+with the share of answers in the question's language (same-lang). `--failures` lists each
+question whose answer misses facts, with the missing patterns and the start of the answer: the
+work list for improving answers.
 
 Aims: hit@5 >= 0.95, every off-topic and injection question declined, answer accuracy >= 0.95
 with no false declines, p50 <= 30 ms and p95 <= 50 ms warm.
@@ -77,8 +77,7 @@ def group_table(reports: list[EvalReport]) -> str:
                 f"{r.mode:<9} {name:<6} {int(g['questions']):>4} {g['hit@1']:>6.3f} "
                 f"{g['hit@3']:>6.3f} {g['hit@5']:>6.3f} {g['mrr']:>6.3f} {g['accuracy']:>8.3f} "
                 f"{g['false_decline']:>9.3f} {g['in_question_language']:>9.3f} "
-                f"{g['latency_p50_ms']:>7.1f} "
-                f"{g['latency_p95_ms']:>7.1f}"
+                f"{g['latency_p50_ms']:>7.1f} {g['latency_p95_ms']:>7.1f}"
             )
     return "\n".join(rows)
 
