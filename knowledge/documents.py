@@ -7,6 +7,7 @@ A document looks like::
     aliases: [value chain, supply system]
     sources: ["Author (2021), Title"]
     confidence: established
+    level: secondary
     ---
     # Production system
     ## What it is
@@ -28,6 +29,16 @@ import yaml
 
 FRONT_MATTER_FENCE = "---"
 
+# How far a page's content is backed, machine-readable beside the free-text `confidence`: answers
+# mark `proposal` content as Helix's own reading, and a test keeps every shipped page labelled.
+# `grounded`: Waddell or other cited research says it; `secondary`: others' published work as
+# summarised; `proposal`: Helix's own reading or framework; `about-helix`: describes Helix itself.
+LEVELS = ("grounded", "secondary", "proposal", "about-helix")
+
+# Sub-directories holding translations (`es/<slug>.md` is the Spanish version of `<slug>.md`).
+# They share their English page's slug, so this loader leaves them to the language-aware loading.
+TRANSLATION_DIRS = frozenset({"es"})
+
 
 class DocumentError(ValueError):
     """One or more documents are malformed; the message names each file and what is wrong."""
@@ -48,6 +59,7 @@ class Document:
     confidence: str
     body: str
     path: str
+    level: str = ""
 
 
 @dataclass
@@ -126,6 +138,10 @@ def parse_document(text: str, *, slug: str, path: str) -> Document:
     if not isinstance(confidence, str):
         problems.append("'confidence' must be a string")
         confidence = ""
+    level = meta.get("level", "")
+    if level and level not in LEVELS:
+        problems.append(f"'level' must be one of {', '.join(LEVELS)}, not {level!r}")
+        level = ""
     if not body.strip():
         problems.append("the body is empty")
     elif not any(line.startswith("#") for line in body.splitlines()):
@@ -140,6 +156,7 @@ def parse_document(text: str, *, slug: str, path: str) -> Document:
         confidence=confidence.strip(),
         body=body.strip() + "\n",
         path=path,
+        level=str(level),
     )
 
 
@@ -151,6 +168,8 @@ def load_documents(docs_dir: Path) -> LoadResult:
         return result
     seen: dict[str, str] = {}
     for file in sorted(docs_dir.rglob("*.md")):
+        if file.relative_to(docs_dir).parts[0] in TRANSLATION_DIRS:
+            continue
         shown = display_path(file, docs_dir)
         slug = file.stem
         if slug in seen:
