@@ -135,6 +135,22 @@ def check_compatible(collection: Collection, model_id: str) -> None:
         )
 
 
+def sentence_collection_name(collection: str) -> str:
+    """The collection beside the chunks that holds every page version's sentences."""
+    return f"{collection}_sentences"
+
+
+def stored_sentences(
+    collection: Collection,
+) -> tuple[list[str], list[str], list[dict[str, Any]], Any]:
+    """All ids, texts, metadata and vectors of the sentence collection (read once at open)."""
+    got = collection.get(include=["documents", "metadatas", "embeddings"])
+    ids = list(got["ids"])
+    texts = [t or "" for t in (got.get("documents") or [""] * len(ids))]
+    metas = [dict(m or {}) for m in (got.get("metadatas") or [{}] * len(ids))]
+    return ids, texts, metas, got.get("embeddings")
+
+
 def create_collection(client: ClientAPI, name: str, model_id: str) -> Collection:
     """Create (or open) the collection with cosine space and our metadata."""
     return client.get_or_create_collection(
