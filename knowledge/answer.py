@@ -20,14 +20,15 @@ Related topics after a decline are the pages nearest the question by meaning.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from knowledge.base import KnowledgeBase
 from knowledge.extractive import Extract, extract
 from knowledge.guard import is_grounded, looks_like_injection
 from knowledge.language import detect_language
-from knowledge.lexical import clean
+from knowledge.lexical import clean, tokenize
 from knowledge.llm import LLMFailure, chat_model, llm_answer
 from knowledge.markup import question_in, strip_markup
 from knowledge.retrieval import DocumentHit, Retrieval
@@ -43,6 +44,12 @@ FAILED = "Something went wrong while looking that up; please try again."
 NOTE_NO_TRANSLATION = "knowledge.note.no_translation"
 NOTE_PROPOSAL = "knowledge.note.proposal"
 PROPOSAL_LEVEL = "proposal"
+#: "what's a PS?", "define backbone", "qué es un SP": the subject of a definition question.
+DEFINED = re.compile(
+    r"^\W*(?:what\s*(?:'s|is|are|s)|wh?at is|whats|define|meaning of|"
+    r"qu[eé] (?:es|son|significa))\s+(?P<subject>.+)$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -145,6 +152,21 @@ def _llm(question: str, retrieval: Retrieval, kb: KnowledgeBase, lang: str) -> A
     return _grounded(text, _sources(docs), retrieval.warning, lang)
 
 
+def named_first(retrieval: Retrieval, kb: KnowledgeBase) -> Retrieval:
+    """A definition question that names a page by its title or an alias ("what's a PS?") is
+    answered from that page, wherever retrieval ranked it: the asker said which concept."""
+    match = DEFINED.match(retrieval.question)
+    slug = kb.named.get(" ".join(tokenize(match["subject"]))) if match else None
+    if slug is None or (retrieval.documents and retrieval.documents[0].slug == slug):
+        return retrieval
+    named = [d for d in retrieval.documents if d.slug == slug]
+    if not named:
+        title = kb.sentences.title("en", slug) or slug
+        named = [DocumentHit(slug, title, "", 0.0, ())]
+    rest = [d for d in retrieval.documents if d.slug != slug]
+    return replace(retrieval, documents=[*named, *rest])
+
+
 def answer(question: str, kb: KnowledgeBase) -> Answer:
     """Answer a question from the knowledge base; declines rather than guesses."""
     try:
@@ -162,7 +184,7 @@ def answer(question: str, kb: KnowledgeBase) -> Answer:
             written = _llm(text, retrieval, kb, lang)
             if written is not None:
                 return written
-        quoted = extract(retrieval, kb.sentences, lang=lang)
+        quoted = extract(named_first(retrieval, kb), kb.sentences, lang=lang)
         if not quoted.text:
             return decline(kb, retrieval, retrieval.warning, lang)
         sources = [Source(page.title, page.path) for page in quoted.pages]

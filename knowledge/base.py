@@ -90,6 +90,15 @@ def _stored_sentences(
     return SentenceIndex(units, np.asarray(stored) if vectors and stored is not None else None)
 
 
+def named_pages(chunks: list[Chunk]) -> dict[str, str]:
+    """Folded title or alias -> the page it names; a name two pages share names neither."""
+    owners: dict[str, set[str]] = {}
+    for chunk in chunks:
+        for name in chunk.names:
+            owners.setdefault(" ".join(tokenize(name)), set()).add(chunk.slug)
+    return {name: next(iter(slugs)) for name, slugs in owners.items() if name and len(slugs) == 1}
+
+
 class KnowledgeBase:
     """Chunks in memory + BM25 + (when healthy) the embeddings and the Chroma collection.
 
@@ -118,6 +127,7 @@ class KnowledgeBase:
         self.embeddings = embeddings if collection is not None else None
         self.collection = collection if embeddings is not None else None
         self.domain_vocabulary = domain_vocabulary(chunks, self.keywords)
+        self.named = named_pages(chunks)
         self.warning = warning
         if sentences is None:
             sentences = SentenceIndex.from_documents(load_documents(config.docs_dir))

@@ -230,7 +230,11 @@ def extract(
             limit = max(max_chars, min(MAX_LIST_CHARS, len(_render(index, chosen))))
             chosen = chosen if len(_render(index, chosen)) <= limit else []
     ranked = sorted(scorer.score, key=lambda r: -scorer.score[r])
-    best = scorer.score[ranked[0]]
+    # The answer starts from the best page's best sentence; the second page only adds.
+    first = next((r for r in ranked if scorer.rank[index.sentences[r].slug] == 0), ranked[0])
+    ranked.remove(first)
+    ranked.insert(0, first)
+    best = scorer.score[first]
     for row in ranked:
         if scorer.score[row] < best - MARGIN and chosen:
             break
