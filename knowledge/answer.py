@@ -149,7 +149,9 @@ def _llm(question: str, retrieval: Retrieval, kb: KnowledgeBase, lang: str) -> A
     except LLMFailure as exc:
         log.warning("LLM answer failed, answering extractively: %s", exc)
         return None
-    return _grounded(text, _sources(docs), retrieval.warning, lang)
+    proposal = any(kb.sentences.level(d.slug) == PROPOSAL_LEVEL for d in docs)
+    notes = (NOTE_PROPOSAL,) if proposal else ()
+    return _grounded(text, _sources(docs), retrieval.warning, lang, notes)
 
 
 def named_first(retrieval: Retrieval, kb: KnowledgeBase) -> Retrieval:

@@ -78,6 +78,11 @@ class SentenceIndex:
         rows = self.rows(lang, slug)
         return self.sentences[rows[0]].title if rows else None
 
+    def level(self, slug: str) -> str:
+        """The page's level (front matter `level`; "" when unknown)."""
+        rows = self.rows("en", slug)
+        return self.sentences[rows[0]].level if rows else ""
+
     def idf(self, lang: str, token: str) -> float:
         """Sentence-level idf of a stemmed token in one language (BM25's smoothed form)."""
         n = self._count.get(lang, 0)

@@ -17,6 +17,7 @@ from knowledge.chroma import (
     close_client,
     find_collection,
     open_client,
+    sentence_collection_name,
 )
 from knowledge.chunking import chunk_documents
 from knowledge.config import KnowledgeConfig
@@ -266,3 +267,21 @@ def test_an_existing_index_survives_a_missing_docs_directory(
         assert kb.mode == "hybrid"
         assert kb.warning is None
         assert len(kb.chunks) == _expected_chunks(own_config)
+
+
+def test_an_index_from_before_sentences_gets_them_without_re_embedding_chunks(
+    own_config: KnowledgeConfig, counting: Any
+) -> None:
+    """A deployment upgrading from chunk-only indexes: the next start adds the sentences."""
+    index(own_config, embeddings=counting)
+    client = open_client(own_config)
+    try:
+        client.delete_collection(sentence_collection_name(own_config.collection))
+    finally:
+        close_client(client)
+    counting.documents.clear()
+    with KnowledgeBase.open(own_config, embeddings=counting) as kb:
+        assert _chunks(counting) == []
+        assert len(_sentences(counting)) == _expected_sentences(own_config)
+        assert kb.sentences.vectors is not None
+        assert len(kb.sentences) == _expected_sentences(own_config)

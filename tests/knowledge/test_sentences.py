@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from knowledge.documents import parse_document
-from knowledge.sentences import ITEM, LEAD, TEXT, split_document
+from knowledge.config import DEFAULT_DOCS_DIR
+from knowledge.documents import load_documents, parse_document
+from knowledge.sentences import ITEM, LEAD, TEXT, quotable, split_document, split_documents
 
 PAGE = """---
 title: Example
@@ -75,3 +76,18 @@ def test_a_moved_sentence_keeps_its_vector_key_but_not_its_content_hash() -> Non
     assert before[0].text == after[1].text
     assert before[0].vector_key == after[1].vector_key
     assert before[0].content_hash != after[1].content_hash  # its block number moved
+
+
+def test_no_text_sentence_of_the_packaged_pages_is_a_fragment() -> None:
+    """Audit examples: "…on a 0-to-1 scale: See also: coherence." and a dangling "Signs your
+    initiative does this task:" were quoted as answers; an orphan "S4 Co-evolving …" label."""
+    loaded = load_documents(DEFAULT_DOCS_DIR)
+    units = split_documents([*loaded.documents, *loaded.translations])
+    broken = [
+        s.text
+        for s in units
+        if s.kind == TEXT
+        and (s.text.endswith(":") or "see also" in s.text.lower() or not quotable(s.text))
+    ]
+    assert broken == []
+    assert not [s.text for s in units if s.text.startswith("S4 Co-evolving") and s.kind != ITEM]
