@@ -87,7 +87,7 @@ def _stored_sentences(
     units = [Sentence.from_stored(i, t, m) for i, t, m in zip(ids, texts, metas, strict=True)]
     if vectors:
         check_compatible(collection, model_id_for(config.embeddings))
-    return SentenceIndex(units, np.asarray(stored) if vectors and stored is not None else None)
+    return SentenceIndex(units, stored if vectors else None)
 
 
 def named_pages(chunks: list[Chunk]) -> dict[str, str]:
