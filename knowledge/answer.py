@@ -99,17 +99,21 @@ def _sources(docs: list[DocumentHit]) -> list[Source]:
 
 
 def related_topics(kb: KnowledgeBase, retrieval: Retrieval | None, lang: str) -> list[str]:
-    """Titles of the pages nearest the question by meaning (by its words without a model), in
-    the asker's language where that page version exists; none for an empty question."""
+    """Titles of the pages nearest the question by meaning, in the asker's language where that
+    page version exists. Without a model: the pages nearest by words, then the concepts most
+    other pages build on (never an alphabetical pick). None for an empty question."""
     if retrieval is None:
         return []
     slugs = kb.sentences.nearest_pages(retrieval.vector, RELATED_TOPICS)
-    if not slugs:
-        slugs = [d.slug for d in retrieval.documents[:RELATED_TOPICS]]
+    for slug in [d.slug for d in retrieval.documents] + kb.sentences.central_pages(
+        2 * RELATED_TOPICS
+    ):
+        if len(slugs) >= RELATED_TOPICS:
+            break
+        if slug not in slugs:
+            slugs.append(slug)
     english = {slug: title for slug, title, _ in kb.titles()}
-    titles = [
-        kb.sentences.title(lang, s) or english.get(s) or kb.sentences.title("en", s) for s in slugs
-    ]
+    titles = [kb.sentences.title(lang, s) or english.get(s) for s in slugs]
     return [t for t in titles if t]
 
 

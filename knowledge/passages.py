@@ -17,7 +17,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from knowledge.documents import LoadResult
-from knowledge.lexical import tokenize
+from knowledge.lexical import fold, tokenize
 from knowledge.sentences import Sentence, split_documents
 
 
@@ -55,6 +55,7 @@ class SentenceIndex:
         self.terms = [terms(s.text) for s in self.sentences]
         self._df: dict[str, Counter[str]] = {}
         self._count: Counter[str] = Counter()
+        self._central: list[str] | None = None
         for sentence, words in zip(self.sentences, self.terms, strict=True):
             self._df.setdefault(sentence.lang, Counter()).update(words)
             self._count[sentence.lang] += 1
@@ -77,6 +78,23 @@ class SentenceIndex:
     def title(self, lang: str, slug: str) -> str | None:
         rows = self.rows(lang, slug)
         return self.sentences[rows[0]].title if rows else None
+
+    def central_pages(self, k: int) -> list[str]:
+        """Slugs of the `k` English pages the most other pages name by title: the concepts the
+        rest builds on, which a question with no nearer topic can start from. Counted once."""
+        if self._central is None:
+            texts = {
+                slug: fold(" ".join(self.sentences[r].text for r in rows))
+                for (lang, slug), rows in self.pages.items()
+                if lang == "en"
+            }
+            named: list[tuple[int, str]] = []
+            for slug in texts:
+                title = fold(self.title("en", slug) or slug)
+                count = sum(1 for other, body in texts.items() if other != slug and title in body)
+                named.append((-count, slug))
+            self._central = [slug for _, slug in sorted(named)]
+        return self._central[:k]
 
     def level(self, slug: str) -> str:
         """The page's level (front matter `level`; "" when unknown)."""

@@ -133,3 +133,13 @@ def test_translations_load_beside_their_english_pages(fixtures_dir: Path) -> Non
     assert {d.slug for d in loaded.translations} == {"production-system", "theory-of-change"}
     assert {d.lang for d in loaded.translations} == {"es"}
     assert "production-system" in {d.slug for d in loaded.documents}  # one document, two texts
+
+
+def test_without_a_model_related_topics_are_the_concepts_other_pages_build_on(
+    kb: KnowledgeBase,
+) -> None:
+    keyword = KnowledgeBase(kb.config, kb.chunks)  # no vectors, and no word in common
+    result = answer("How do I bake sourdough bread?", keyword)
+    assert not result.grounded
+    assert list(result.related[:1]) == ["Production system"]  # named on most other pages
+    assert len(result.related) == 3
