@@ -36,8 +36,8 @@ POSITION_PRIOR = 0.15
 #: Sentences scoring within this of the best one are kept while there is room; weaker ones only
 #: dilute the answer.
 MARGIN = 0.12
-#: An answer shorter than this reads on: the sentences after the best one in its paragraph
-#: follow (a claim's explanation comes after it: "... to DNA. There are two distinct strands").
+#: A page quoted in fewer characters reads on: the sentences after its best one in that
+#: paragraph follow (a claim's explanation comes after it: "... to DNA. There are two strands").
 MIN_CHARS = 320
 #: A definition question lifts the page's first sentence by this much.
 DEFINITION_BONUS = 0.25
@@ -134,21 +134,38 @@ class _Scorer:
         rows = self.index.rows(s.lang, s.slug)
         return [r for r in rows if self.index.sentences[r].block == s.block]
 
-    def context(self, row: int, depth: int = 0) -> list[int]:
-        """`row` with what it needs to be read right."""
+    def context(self, row: int) -> list[int]:
+        """`row` with what it needs to be read right: an item its list's introduction (the
+        lead-in, or the sentence just before the list), a lead-in its items, and a sentence
+        opening with "It", "This", "They" ... the sentence before it."""
         s = self.index.sentences[row]
-        group = [row]
         block = self.block_rows(row)
         if s.kind == ITEM:
-            group += [r for r in block if self.index.sentences[r].kind == LEAD and r < row]
-        elif s.kind == LEAD:
+            leads = [r for r in block if self.index.sentences[r].kind == LEAD and r < row]
+            if not leads:
+                first = min(r for r in block if self.index.sentences[r].kind == ITEM)
+                leads = [r for r in [first - 1] if self._introduces(r, s.section)]
+            return [row, *(r for lead in leads for r in self._lean(lead))]
+        group = self._lean(row)
+        if s.kind == LEAD:
             group += [r for r in block if self.index.sentences[r].kind == ITEM and r > row]
-        elif ANAPHORA.match(s.text) and depth < 2:
-            before = row - 1
-            page = self.index.rows(s.lang, s.slug)
-            if before in page and self.index.sentences[before].kind == TEXT:
-                group += self.context(before, depth + 1)
         return group
+
+    def _introduces(self, row: int, section: str) -> bool:
+        if row < 0 or row >= len(self.index.sentences):
+            return False
+        s = self.index.sentences[row]
+        return s.kind == TEXT and s.section == section
+
+    def _lean(self, row: int, depth: int = 0) -> list[int]:
+        """`row` and, when it opens with a pronoun, the sentence before it (twice at most)."""
+        s = self.index.sentences[row]
+        before = row - 1
+        page = self.index.rows(s.lang, s.slug)
+        leans = ANAPHORA.match(s.text) is not None and depth < 2 and before in page
+        if leans and self.index.sentences[before].kind == TEXT:
+            return [row, *self._lean(before, depth + 1)]
+        return [row]
 
     def best_list(self) -> list[int]:
         """The list (lead-in + items) of the best page that fits a list question best."""
@@ -247,15 +264,25 @@ def extract(
             chosen = [row]
     if not chosen:  # even the best sentence is longer than the budget: its beginning
         return _finish(index, [ranked[0]], _clip(index.sentences[ranked[0]].text, limit))
-    chosen = _read_on(scorer, chosen, ranked[0], limit)
+    for page in dict.fromkeys(index.sentences[r].slug for r in chosen):
+        best_of_page = max(
+            (r for r in chosen if index.sentences[r].slug == page), key=scorer.score.__getitem__
+        )
+        chosen = _read_on(scorer, chosen, best_of_page, limit)
     return _finish(index, chosen, _render(index, chosen))
 
 
 def _read_on(scorer: _Scorer, chosen: list[int], best: int, limit: int) -> list[int]:
-    """A short answer goes on with the sentences after the best one in its paragraph."""
+    """A page quoted briefly goes on with the sentences after its best one in that paragraph
+    (an explanation follows its claim: "... to DNA. There are two distinct strands ...")."""
     index = scorer.index
+    page = index.sentences[best].slug
+
+    def quoted() -> int:
+        return len(_render(index, [r for r in chosen if index.sentences[r].slug == page]))
+
     for row in scorer.block_rows(best):
-        if len(_render(index, chosen)) >= MIN_CHARS:
+        if quoted() >= MIN_CHARS:
             break
         if row <= best or row in chosen:
             continue
