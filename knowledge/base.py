@@ -83,10 +83,10 @@ def _stored_sentences(
     collection = find_collection(client, sentence_collection_name(config.collection))
     if collection is None or collection.count() == 0:
         return None
-    ids, texts, metas, stored = stored_sentences(collection)
-    units = [Sentence.from_stored(i, t, m) for i, t, m in zip(ids, texts, metas, strict=True)]
     if vectors:
         check_compatible(collection, model_id_for(config.embeddings))
+    ids, texts, metas, stored = stored_sentences(collection)
+    units = [Sentence.from_stored(i, t, m) for i, t, m in zip(ids, texts, metas, strict=True)]
     return SentenceIndex(units, stored if vectors else None)
 
 
@@ -131,6 +131,9 @@ class KnowledgeBase:
         self.warning = warning
         if sentences is None:
             sentences = SentenceIndex.from_documents(load_documents(config.docs_dir))
+        if not len(sentences) and chunks:
+            # No documents to split (an index shipped without them): the chunks' own text.
+            sentences = SentenceIndex.from_chunks(chunks)
         self.sentences = sentences
         self._client = client
         self.llm_cache: dict[str, Any] = {}

@@ -16,9 +16,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from knowledge.chunking import Chunk
 from knowledge.documents import LoadResult
 from knowledge.lexical import fold, tokenize
-from knowledge.sentences import Sentence, split_documents
+from knowledge.sentences import Sentence, split_documents, split_units
 
 
 def stem(token: str) -> str:
@@ -64,6 +65,31 @@ class SentenceIndex:
     def from_documents(cls, loaded: LoadResult) -> SentenceIndex:
         """Sentences split from the documents themselves, without vectors (keyword-only)."""
         return cls(split_documents([*loaded.documents, *loaded.translations]))
+
+    @classmethod
+    def from_chunks(cls, chunks: Sequence[Chunk]) -> SentenceIndex:
+        """Sentences of the chunk bodies, page by page, each once (chunks overlap): the last
+        resort when the index holds chunks only and the documents are not at hand."""
+        bodies: dict[str, list[Chunk]] = {}
+        for chunk in chunks:
+            bodies.setdefault(chunk.slug, []).append(chunk)
+        units: list[Sentence] = []
+        for slug, parts in bodies.items():
+            seen: set[str] = set()
+            parts.sort(key=lambda c: c.n)
+            for chunk in parts:
+                for block, kind, marker, section, text in split_units(chunk.body):
+                    if text in seen:
+                        continue
+                    seen.add(text)
+                    n = len(seen) - 1
+                    units.append(
+                        Sentence(
+                            f"en/{slug}#{n}", slug, "en", n, chunk.n * 1000 + block, kind,
+                            marker, section, chunk.title, chunk.path, "", text,
+                        )
+                    )  # fmt: skip
+        return cls(units)
 
     def __len__(self) -> int:
         return len(self.sentences)

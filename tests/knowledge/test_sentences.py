@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from knowledge.config import DEFAULT_DOCS_DIR
+from pathlib import Path
+
+from knowledge.answer import answer
+from knowledge.base import KnowledgeBase
+from knowledge.chunking import chunk_documents
+from knowledge.config import DEFAULT_DOCS_DIR, KnowledgeConfig
 from knowledge.documents import load_documents, parse_document
 from knowledge.sentences import ITEM, LEAD, TEXT, quotable, split_document, split_documents
 
@@ -91,3 +96,13 @@ def test_no_text_sentence_of_the_packaged_pages_is_a_fragment() -> None:
     ]
     assert broken == []
     assert not [s.text for s in units if s.text.startswith("S4 Co-evolving") and s.kind != ITEM]
+
+
+def test_chunks_alone_still_give_sentences_to_quote(tmp_path: Path) -> None:
+    """An index shipped without its documents (and from before sentences were stored)."""
+    chunks = chunk_documents(load_documents(DEFAULT_DOCS_DIR).documents)
+    kb = KnowledgeBase(KnowledgeConfig(docs_dir=tmp_path / "missing"), chunks)
+    result = answer("what are the seven tasks", kb)
+    assert result.grounded
+    assert result.sources[0].path == "knowledge/docs/seven-tasks.md"
+    assert "1. Visioning: a shared sense of direction (confirmed)." in result.text
