@@ -265,8 +265,9 @@ def extract(
     if not chosen:  # even the best sentence is longer than the budget: its beginning
         return _finish(index, [ranked[0]], _clip(index.sentences[ranked[0]].text, limit))
     for page in dict.fromkeys(index.sentences[r].slug for r in chosen):
-        best_of_page = max(
-            (r for r in chosen if index.sentences[r].slug == page), key=scorer.score.__getitem__
+        best_of_page = max(  # context rows (a lead-in, an intro) may carry no score
+            (r for r in chosen if index.sentences[r].slug == page),
+            key=lambda r: scorer.score.get(r, float("-inf")),
         )
         chosen = _read_on(scorer, chosen, best_of_page, limit)
     return _finish(index, chosen, _render(index, chosen))
