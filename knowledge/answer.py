@@ -184,7 +184,8 @@ def answer(question: str, kb: KnowledgeBase) -> Answer:
         if not text or looks_like_injection(raw) or looks_like_injection(text):
             return decline(kb, kb.retrieve(text) if text else None, kb.warning, lang)
         retrieval = kb.retrieve(text)
-        if not is_grounded(retrieval):
+        translated = None if lang == "en" else kb.sentences.evidence(text, retrieval.vector, lang)
+        if not is_grounded(retrieval, translated):
             return decline(kb, retrieval, retrieval.warning, lang)
         if kb.config.llm:
             written = _llm(text, retrieval, kb, lang)

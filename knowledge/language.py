@@ -22,10 +22,11 @@ _SPANISH = """
     el la los las un una unos unas del al lo le les se su sus mi mis tu tus nuestro nuestra
     nuestros nuestras y o pero con sin sobre entre también muy más menos otro otra otros otras
     este esta estos estas ese esa eso esto hacer hago hace hacemos significa quiere decir
-    sirve funciona ayuda diferencia cual sí yo nosotros ellos ellas usted
+    sirve funciona ayuda diferencia cual sí yo nosotros ellos ellas usted quiero quieres
+    nadie nada alguien algo
 """
 _ENGLISH = """
-    what whats how why who whom which where when does do did is are was were the a an of to
+    what whats how why who whom which where when does do did is are was were the an of to
     and or but with without about for from my our your their this that these those it its
     can could should would will i we you they there here much many more less mean means
     difference between work works help

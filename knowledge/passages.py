@@ -139,6 +139,23 @@ class SentenceIndex:
             return None
         return np.asarray(self.vectors[np.asarray(rows)] @ vector, dtype=np.float64)
 
+    def evidence(self, question: str, vector: np.ndarray | None, lang: str) -> float | None:
+        """How well the `lang` pages back a question: the best sentence cosine plus 0.2 x the
+        share of the question's idf weight (stemmed words; an unknown word weighs the most) those
+        pages use. The chunks the guard reads first are English only, so a Spanish question's
+        own words count as unknown there; this is the same evidence read from its own language.
+        None without vectors or without pages in `lang`."""
+        rows = [r for (page, _), found in self.pages.items() if page == lang for r in found]
+        words = terms(question)
+        if self.vectors is None or vector is None or not rows or not words:
+            return None
+        df = self._df.get(lang, Counter())
+        weights = {w: self.idf(lang, w) for w in words}
+        total = sum(weights.values())
+        known = sum(weight for w, weight in weights.items() if df.get(w, 0) > 0)
+        cosine = float(np.max(self.vectors[np.asarray(rows)] @ vector))
+        return cosine + 0.2 * (known / total if total > 0 else 0.0)
+
     def nearest_pages(self, vector: np.ndarray | None, k: int, *, lang: str = "en") -> list[str]:
         """Slugs of the `k` pages nearest a query by meaning: each page scores the mean of its
         two best sentences (one stray sentence does not make a page related)."""
