@@ -153,6 +153,14 @@ class _Scorer:
             group += [r for r in block if self.index.sentences[r].kind == ITEM and r > row]
         return group
 
+    def whole_list(self, row: int) -> list[int]:
+        """Every item (and lead-in) of `row`'s list with the list's introduction; [] for a
+        sentence that is not a list item."""
+        if self.index.sentences[row].kind != ITEM:
+            return []
+        items = [r for r in self.block_rows(row) if self.index.sentences[r].kind == ITEM]
+        return [r for item in items for r in self.context(item)]
+
     def _introduces(self, row: int, section: str) -> bool:
         if row < 0 or row >= len(self.index.sentences):
             return False
@@ -260,7 +268,13 @@ def extract(
         if row in chosen or index.sentences[row].kind == LEAD:
             continue  # a lead-in alone promises a list; it comes with its items or not at all
         group = scorer.order({*chosen, *scorer.context(row)})
-        if len(_render(index, group)) <= limit:
+        # The best sentence being a list item means the list is the answer ("what does a
+        # backbone do": its six functions): it comes whole when it fits. Later items only add
+        # themselves, so a long list does not crowd out the sentences that answer.
+        whole = scorer.order({*group, *scorer.whole_list(row)}) if not chosen else group
+        if len(_render(index, whole)) <= limit:
+            chosen = whole
+        elif len(_render(index, group)) <= limit:
             chosen = group
         elif not chosen and len(index.sentences[row].text) <= limit:
             chosen = [row]
