@@ -27,6 +27,9 @@ MAX_CHARS = 900
 #: A list asked for as a list comes whole, even when it runs a little past `MAX_CHARS`.
 MAX_LIST_CHARS = 1300
 MAX_DOCUMENTS = 2
+#: Pages of this level describe Helix itself; their answers name the command (COMMAND) to use.
+HELIX_LEVEL = "about-helix"
+COMMAND = re.compile(r"(?<![\w/])/[a-z]{2,}\b")
 #: Sentences of the second page count less: the first is usually the concept asked about.
 SECOND_DOCUMENT_WEIGHT = 0.75
 #: Weight of word evidence (share of the question's idf weight, 0..1) beside the cosine.
@@ -271,7 +274,10 @@ def extract(
         # The best sentence being a list item means the list is the answer ("what does a
         # backbone do": its six functions): it comes whole when it fits. Later items only add
         # themselves, so a long list does not crowd out the sentences that answer.
-        whole = scorer.order({*group, *scorer.whole_list(row)}) if not chosen else group
+        promised = any(r in chosen for r in scorer.context(row) if r != row)
+        whole = (
+            scorer.order({*group, *scorer.whole_list(row)}) if not chosen or promised else group
+        )
         if len(_render(index, whole)) <= limit:
             chosen = whole
         elif len(_render(index, group)) <= limit:
@@ -286,7 +292,35 @@ def extract(
             key=lambda r: scorer.score.get(r, float("-inf")),
         )
         chosen = _read_on(scorer, chosen, best_of_page, limit)
+    chosen = _name_command(scorer, chosen, limit)
     return _finish(index, chosen, _render(index, chosen))
+
+
+def _name_command(scorer: _Scorer, chosen: list[int], limit: int) -> list[int]:
+    """An answer from a page about Helix names the command that does it: when no quoted
+    sentence of such a page names one ("/peers"), a sentence that does is added (with its
+    context) if it fits: one of a quoted paragraph first, else the page's best-scoring one.
+    "How do I find others working on food waste in Porto?" is answered by how matching works,
+    and the asker still needs to know to type /peers."""
+    index = scorer.index
+    for page in dict.fromkeys(index.sentences[r].slug for r in chosen):
+        rows = [r for r in chosen if index.sentences[r].slug == page]
+        if index.sentences[rows[0]].level != HELIX_LEVEL:
+            continue
+        if any(COMMAND.search(index.sentences[r].text) for r in rows):
+            continue
+        naming = [r for r in scorer.score if index.sentences[r].slug == page]
+        naming = [r for r in naming if COMMAND.search(index.sentences[r].text)]
+        blocks = {index.sentences[r].block for r in rows}
+        # The paragraph already quoted names the command best; else the page's best sentence.
+        for row in sorted(
+            naming, key=lambda r: (index.sentences[r].block not in blocks, -scorer.score[r])
+        ):
+            group = scorer.order({*chosen, *scorer.context(row)})
+            if len(_render(index, group)) <= limit:
+                chosen = group
+                break
+    return chosen
 
 
 def _read_on(scorer: _Scorer, chosen: list[int], best: int, limit: int) -> list[int]:
@@ -303,12 +337,14 @@ def _read_on(scorer: _Scorer, chosen: list[int], best: int, limit: int) -> list[
             break
         if row <= best or row in chosen:
             continue
-        if index.sentences[row].kind != TEXT:
-            break  # a list is quoted whole or not at all
+        kind = index.sentences[row].kind
+        # A list is quoted whole or not at all: a lead-in brings its items (its context).
         group = scorer.order({*chosen, *scorer.context(row)})
-        if len(_render(index, group)) > limit:
+        if kind == ITEM or len(_render(index, group)) > limit:
             break
         chosen = group
+        if kind == LEAD:
+            break
     return chosen
 
 

@@ -20,7 +20,13 @@ from knowledge.passages import SentenceIndex
 from knowledge.retrieval import DocumentHit, Retrieval
 from knowledge.sentences import split_documents
 
-PAGES = ("production-system", "double-helix", "seven-tasks", "backbone-organisation")
+PAGES = (
+    "production-system",
+    "double-helix",
+    "seven-tasks",
+    "backbone-organisation",
+    "using-helix",
+)
 
 
 @pytest.fixture(scope="module")
@@ -129,3 +135,12 @@ def test_without_vectors_the_answer_still_quotes_sentences_on_the_question_words
     assert quoted.text
     assert "government" in quoted.text.lower()
     assert _whole_sentences(quoted.text, index)
+
+
+def test_a_helix_answer_names_the_command(pages: SentenceIndex, minilm: MiniLMEmbeddings) -> None:
+    """The issue's example: how matching works is not enough, the asker needs to type /peers."""
+    question = "How do I find others working on food waste in Porto?"
+    text, _ = _ask(pages, minilm, question, "using-helix")
+    assert "Porto" in text
+    assert "/peers" in text
+    assert _whole_sentences(text, pages)
