@@ -173,6 +173,29 @@ def named_first(retrieval: Retrieval, kb: KnowledgeBase) -> Retrieval:
     return replace(retrieval, documents=[*named, *rest])
 
 
+def titled_first(retrieval: Retrieval, kb: KnowledgeBase, lang: str) -> Retrieval:
+    """A question in another language than the chunks' (Spanish) that names a page by its
+    title in that language ("¿qué es una parte interesada?") is answered from that page: the
+    chunks it was retrieved from are English, so retrieval ranks such pages by meaning alone,
+    which the English model reads poorly. The longest title the question holds wins."""
+    if lang == "en":
+        return retrieval
+    words = tokenize(retrieval.question)
+    text = f" {' '.join(words)} "
+    best: tuple[int, str] | None = None
+    for slug in kb.sentences.slugs(lang):
+        title = tokenize(kb.sentences.title(lang, slug) or "")
+        if title and f" {' '.join(title)} " in text and (best is None or len(title) > best[0]):
+            best = (len(title), slug)
+    if best is None or (retrieval.documents and retrieval.documents[0].slug == best[1]):
+        return retrieval
+    named = [d for d in retrieval.documents if d.slug == best[1]]
+    if not named:
+        named = [DocumentHit(best[1], kb.sentences.title("en", best[1]) or best[1], "", 0.0, ())]
+    rest = [d for d in retrieval.documents if d.slug != best[1]]
+    return replace(retrieval, documents=[*named, *rest])
+
+
 def answer(question: str, kb: KnowledgeBase) -> Answer:
     """Answer a question from the knowledge base; declines rather than guesses."""
     try:
@@ -191,7 +214,9 @@ def answer(question: str, kb: KnowledgeBase) -> Answer:
             written = _llm(text, retrieval, kb, lang)
             if written is not None:
                 return written
-        quoted = extract(named_first(retrieval, kb), kb.sentences, lang=lang)
+        quoted = extract(
+            named_first(titled_first(retrieval, kb, lang), kb), kb.sentences, lang=lang
+        )
         if not quoted.text:
             return decline(kb, retrieval, retrieval.warning, lang)
         sources = [Source(page.title, page.path) for page in quoted.pages]

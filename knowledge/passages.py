@@ -101,6 +101,10 @@ class SentenceIndex:
         """Rows of one page version in reading order (empty when it does not exist)."""
         return self.pages.get((lang, slug), range(0))
 
+    def slugs(self, lang: str) -> list[str]:
+        """Slugs of the pages that have a `lang` version."""
+        return [slug for page_lang, slug in self.pages if page_lang == lang]
+
     def title(self, lang: str, slug: str) -> str | None:
         rows = self.rows(lang, slug)
         return self.sentences[rows[0]].title if rows else None

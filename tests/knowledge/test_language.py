@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 
 from intake.i18n import t
-from knowledge.answer import NOTE_NO_TRANSLATION, NOTE_PROPOSAL, answer
+from knowledge.answer import NOTE_NO_TRANSLATION, NOTE_PROPOSAL, answer, titled_first
 from knowledge.base import KnowledgeBase
 from knowledge.language import detect_language
 from knowledge.markup import question_in, strip_markup
+from knowledge.retrieval import DocumentHit, Retrieval
 
 
 @pytest.mark.parametrize(
@@ -87,6 +88,16 @@ def test_a_spanish_question_is_answered_from_the_spanish_page(kb: KnowledgeBase)
     assert result.sources[0].path == "fixtures/docs/es/production-system.md"
     assert "Un sistema de producción es todo lo que se organiza" in result.text
     assert NOTE_NO_TRANSLATION not in result.notes
+
+
+def test_a_spanish_title_in_the_question_picks_the_page(kb: KnowledgeBase) -> None:
+    """Retrieval over English chunks can rank a Spanish question's page second; the Spanish
+    title the question holds puts it first (an English question is left as ranked)."""
+    question = "¿cómo escribo una teoría del cambio para mi iniciativa?"
+    docs = [DocumentHit(s, s, "", 1.0, ()) for s in ("production-system", "theory-of-change")]
+    ranked = Retrieval(question=question, hits=[], mode="hybrid", documents=docs)
+    assert titled_first(ranked, kb, "es").slugs[:2] == ["theory-of-change", "production-system"]
+    assert titled_first(ranked, kb, "en") is ranked
 
 
 def test_without_a_spanish_page_the_answer_is_english_with_a_note(kb: KnowledgeBase) -> None:
