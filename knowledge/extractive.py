@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -34,6 +35,10 @@ COMMAND = re.compile(r"(?<![\w/])/[a-z]{2,}\b")
 SECOND_DOCUMENT_WEIGHT = 0.75
 #: Weight of word evidence (share of the question's idf weight, 0..1) beside the cosine.
 WORD_WEIGHT = 0.5
+#: Weight of the share of the question's words in the sentence's section heading: the page's
+#: own heading often says what its sentences answer ("Who can see your answers").
+#: Measured on knowledge/eval: 0.15 / 0.3 / 0.5 -> accuracy .826 / .831 / .831.
+SECTION_WEIGHT = 0.3
 #: Without vectors, an early sentence of a page (the definition) gets this prior, fading.
 POSITION_PRIOR = 0.15
 #: Sentences scoring within this of the best one are kept while there is room; weaker ones only
@@ -62,7 +67,8 @@ NUMBERS = {
 _COUNTED = r"(\d{1,2}|" + "|".join(NUMBERS) + r")\s+[a-záéíóúñ-]+s\b"
 LIST_QUESTION = re.compile(
     r"\b(list|enumerate|name (all|the)|what are the|which are the|what were the|"
-    r"cu[aá]les son|enumera|nombra)\b|^the\s+\w+s\b|" + _COUNTED,
+    r"cu[aá]les son|enumera|nombra|(what|which) (types|kinds|functions|stages)|"
+    r"qu[eé] (tipos|funciones|etapas))\b|^the\s+\w+s\b|" + _COUNTED,
     re.IGNORECASE,
 )
 DEFINITION_QUESTION = re.compile(
@@ -90,6 +96,12 @@ class Extract:
     text: str
     pages: list[Page]
     lang: str
+
+
+@lru_cache(maxsize=1024)
+def _heading_terms(section: str) -> frozenset[str]:
+    """Words of a section heading (few distinct headings: computed once each)."""
+    return terms(section)
 
 
 def asked_count(question: str) -> int | None:
@@ -129,7 +141,9 @@ class _Scorer:
             if rank > 0 and share == 0:
                 continue  # the second page only contributes sentences on the question's words
             meaning = float(cosines[i]) if cosines is not None else POSITION_PRIOR / (1 + i)
-            score = meaning + WORD_WEIGHT * share
+            heading = _heading_terms(self.index.sentences[row].section)
+            in_section = sum(weights[w] for w in self.words & heading) / total
+            score = meaning + WORD_WEIGHT * share + SECTION_WEIGHT * in_section
             if definition and row == first_text:
                 score += DEFINITION_BONUS
             self.score[row] = score * (1.0 if rank == 0 else SECOND_DOCUMENT_WEIGHT)
