@@ -163,6 +163,11 @@ def named_first(retrieval: Retrieval, kb: KnowledgeBase) -> Retrieval:
     answered from that page, wherever retrieval ranked it: the asker said which concept."""
     match = DEFINED.match(retrieval.question)
     slug = kb.named.get(" ".join(tokenize(match["subject"]))) if match else None
+    return _first(retrieval, kb, slug)
+
+
+def _first(retrieval: Retrieval, kb: KnowledgeBase, slug: str | None) -> Retrieval:
+    """`retrieval` with page `slug` ranked first (added when retrieval did not find it)."""
     if slug is None or (retrieval.documents and retrieval.documents[0].slug == slug):
         return retrieval
     named = [d for d in retrieval.documents if d.slug == slug]
@@ -187,13 +192,7 @@ def titled_first(retrieval: Retrieval, kb: KnowledgeBase, lang: str) -> Retrieva
         title = tokenize(kb.sentences.title(lang, slug) or "")
         if title and f" {' '.join(title)} " in text and (best is None or len(title) > best[0]):
             best = (len(title), slug)
-    if best is None or (retrieval.documents and retrieval.documents[0].slug == best[1]):
-        return retrieval
-    named = [d for d in retrieval.documents if d.slug == best[1]]
-    if not named:
-        named = [DocumentHit(best[1], kb.sentences.title("en", best[1]) or best[1], "", 0.0, ())]
-    rest = [d for d in retrieval.documents if d.slug != best[1]]
-    return replace(retrieval, documents=[*named, *rest])
+    return _first(retrieval, kb, best[1] if best else None)
 
 
 def answer(question: str, kb: KnowledgeBase) -> Answer:
