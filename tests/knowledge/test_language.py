@@ -154,3 +154,18 @@ def test_without_a_model_related_topics_are_the_concepts_other_pages_build_on(
     assert not result.grounded
     assert list(result.related[:1]) == ["Production system"]  # named on most other pages
     assert len(result.related) == 3
+
+
+def test_spanish_evidence_is_read_from_the_spanish_pages(kb: KnowledgeBase) -> None:
+    """The guard's second look at a Spanish question: its own words and the Spanish sentences
+    (the chunks are English, where every Spanish word counts as unknown)."""
+
+    def evidence(question: str, lang: str = "es") -> float | None:
+        return kb.sentences.evidence(question, kb.retrieve(question).vector, lang)
+
+    on_topic = evidence("¿para qué sirve una teoría del cambio en mi iniciativa?")
+    off_topic = evidence("¿cómo se prepara un gazpacho?")
+    assert on_topic is not None
+    assert off_topic is not None
+    assert on_topic > off_topic + 0.1
+    assert evidence("¿qué es una teoría del cambio?", lang="fr") is None
