@@ -57,6 +57,7 @@ class SentenceIndex:
         self._df: dict[str, Counter[str]] = {}
         self._count: Counter[str] = Counter()
         self._central: list[str] | None = None
+        self._lang_rows: dict[str, np.ndarray] = {}  # rows of each language, read once
         for sentence, words in zip(self.sentences, self.terms, strict=True):
             self._df.setdefault(sentence.lang, Counter()).update(words)
             self._count[sentence.lang] += 1
@@ -149,15 +150,18 @@ class SentenceIndex:
         pages use. The chunks the guard reads first are English only, so a Spanish question's
         own words count as unknown there; this is the same evidence read from its own language.
         None without vectors or without pages in `lang`."""
-        rows = [r for (page, _), found in self.pages.items() if page == lang for r in found]
+        rows = self._lang_rows.get(lang)
+        if rows is None:
+            found = [r for (page, _), pages in self.pages.items() if page == lang for r in pages]
+            rows = self._lang_rows[lang] = np.asarray(found, dtype=np.int64)
         words = terms(question)
-        if self.vectors is None or vector is None or not rows or not words:
+        if self.vectors is None or vector is None or not len(rows) or not words:
             return None
         df = self._df.get(lang, Counter())
         weights = {w: self.idf(lang, w) for w in words}
         total = sum(weights.values())
         known = sum(weight for w, weight in weights.items() if df.get(w, 0) > 0)
-        cosine = float(np.max(self.vectors[np.asarray(rows)] @ vector))
+        cosine = float(np.max(self.vectors[rows] @ vector))
         return cosine + 0.2 * (known / total if total > 0 else 0.0)
 
     def nearest_pages(self, vector: np.ndarray | None, k: int, *, lang: str = "en") -> list[str]:
