@@ -4,8 +4,17 @@ Run `python benchmarks/knowledge_eval.py` (add `--json-only` for machine output)
 packaged documents into a temporary directory with the real model, then reports for both
 retrievers: hit@1/3/5 and MRR (per document), the off-topic and injection decline rates, the
 in-domain false-decline rate, and warm p50/p95 latency of a full `answer()` call. Speed is a
-reported number here, never a test assertion. Aims: hit@5 >= 0.95, every off-topic question
-declined, p50 <= 30 ms warm.
+reported number here, never a test assertion.
+
+Answers are scored as well as retrieval: answer accuracy is the share of in-domain questions whose
+answer is not declined and contains all of the question's facts (see `knowledge.eval.metrics`).
+A second table gives every number overall and for English, Spanish and about-Helix questions,
+with the share of answers in the question's language (same-lang). `--failures` lists each
+question whose answer misses facts, with the missing patterns and the start of the answer: the
+work list for improving answers.
+
+Aims: hit@5 >= 0.95, every off-topic and injection question declined, answer accuracy >= 0.95
+with no false declines, p50 <= 30 ms and p95 <= 50 ms warm.
 """
 
 from __future__ import annotations
@@ -27,7 +36,16 @@ from knowledge.eval.dataset import OFFTOPIC, QUESTIONS, load_offtopic, load_ques
 from knowledge.eval.harness import eval_knowledge_base, keyword_only  # noqa: E402
 from knowledge.eval.metrics import EvalReport, evaluate  # noqa: E402
 
-AIMS = {"hit@5": 0.95, "offtopic_declined": 1.0, "latency_p50_ms": 30.0}
+AIMS = {
+    "hit@5": 0.95,
+    "offtopic_declined": 1.0,
+    "injection_declined": 1.0,
+    "accuracy": 0.95,
+    "false_decline": 0.0,
+    "latency_p50_ms": 30.0,
+    "latency_p95_ms": 50.0,
+}
+GROUPS = ("all", "en", "es", "helix")
 
 
 def table(reports: list[EvalReport]) -> str:
@@ -45,12 +63,47 @@ def table(reports: list[EvalReport]) -> str:
     return "\n".join(rows)
 
 
+def group_table(reports: list[EvalReport]) -> str:
+    """Answer accuracy beside retrieval, per language and for questions about Helix itself."""
+    head = (
+        f"{'retriever':<9} {'group':<6} {'n':>4} {'hit@1':>6} {'hit@3':>6} {'hit@5':>6} "
+        f"{'MRR':>6} {'accuracy':>8} {'false-dec':>9} {'same-lang':>9} {'p50 ms':>7} {'p95 ms':>7}"
+    )
+    rows = [head, "-" * len(head)]
+    for r in reports:
+        for name in GROUPS:
+            g = r.groups[name]
+            rows.append(
+                f"{r.mode:<9} {name:<6} {int(g['questions']):>4} {g['hit@1']:>6.3f} "
+                f"{g['hit@3']:>6.3f} {g['hit@5']:>6.3f} {g['mrr']:>6.3f} {g['accuracy']:>8.3f} "
+                f"{g['false_decline']:>9.3f} {g['in_question_language']:>9.3f} "
+                f"{g['latency_p50_ms']:>7.1f} {g['latency_p95_ms']:>7.1f}"
+            )
+    return "\n".join(rows)
+
+
+def failure_list(report: EvalReport) -> str:
+    """Each wrong answer: the question, what it misses and how the answer starts."""
+    lines = [f"{report.mode}: {len(report.failures)} of {report.questions} answers miss facts"]
+    for item in report.failures:
+        missing = "DECLINED" if item["declined"] else ", ".join(item["missing"])
+        preview = " ".join(item["answer"].split())
+        lines.append(f"- [{item['lang']}] {item['q']}")
+        lines.append(f"    missing: {missing}\n    answer: {preview}")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--docs", type=Path, default=DEFAULT_DOCS_DIR)
     parser.add_argument("--questions", type=Path, default=QUESTIONS)
     parser.add_argument("--offtopic", type=Path, default=OFFTOPIC)
     parser.add_argument("--json-only", action="store_true", help="print only the JSON report")
+    parser.add_argument(
+        "--failures",
+        action="store_true",
+        help="list the hybrid answers that miss facts (question, missing facts, answer start)",
+    )
     parser.add_argument(
         "--chroma", type=Path, default=None, help="reuse/update this index dir (default: temp)"
     )
@@ -78,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         },
         "corpus": {"documents": documents, "chunks": chunks, "index_build_s": round(build_s, 2)},
         "aims": AIMS,
-        "reports": [r.as_dict() for r in reports],
+        "reports": [r.as_dict(with_failures=args.failures) for r in reports],
     }
     if not args.json_only:
         print(
@@ -87,6 +140,8 @@ def main(argv: list[str] | None = None) -> int:
             f"load {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
         )
         print(table(reports))
+        print()
+        print(group_table(reports))
         hybrid = reports[0]
         for label, items in (
             ("missed (not in top 5)", hybrid.misses),
@@ -95,6 +150,8 @@ def main(argv: list[str] | None = None) -> int:
         ):
             for item in items:
                 print(f"  hybrid {label}: {item}")
+        if args.failures:
+            print(failure_list(reports[0]))
     print(json.dumps(result, indent=2, ensure_ascii=False))
     return 0
 

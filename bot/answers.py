@@ -12,8 +12,15 @@ from intake.i18n import t
 from knowledge.answer import Answer
 
 
+def notes_text(result: Answer) -> list[str]:
+    """The answer's one-line notes (no Spanish page yet, Helix's own reading) in the asker's
+    language, which the knowledge base detected from the question."""
+    return [t(note, result.lang) for note in result.notes]
+
+
 def answer_text(result: Answer, lang: str) -> str:
-    """The answer's main text in `lang` (a grounded answer keeps the knowledge base's words)."""
+    """The answer's main text in `lang` (a grounded answer keeps the knowledge base's words,
+    followed by its notes)."""
     if result.status == "declined":
         text = t("knowledge.no_answer", lang)
         if result.related:
@@ -21,7 +28,7 @@ def answer_text(result: Answer, lang: str) -> str:
         return text
     if result.status == "failed":
         return t("knowledge.failed", lang)
-    return result.text
+    return "\n\n".join([result.text, *notes_text(result)])
 
 
 def is_degraded(result: Answer) -> bool:

@@ -2,8 +2,9 @@
 
 Opening loads the embedding model, connects to Chroma, builds the index on first start, and reads
 every stored chunk into memory for BM25 (a few hundred chunks; the keyword index costs
-milliseconds to build). Whatever fails on the way — model file missing or corrupt, index built by
-another model, Chroma server down — the base still opens in keyword-only mode with a `warning`
+milliseconds to build) and every stored sentence with its vector (what answers are built from).
+Whatever fails on the way — model file missing or corrupt, index built by another model, Chroma
+server down — the base still opens in keyword-only mode with a `warning`
 that every answer carries, and the reason goes to the log once. Users get a weaker answer, never
 a crash; the deployer gets a message saying what to fix.
 """
@@ -26,7 +27,9 @@ from knowledge.chroma import (
     close_client,
     find_collection,
     open_client,
+    sentence_collection_name,
     stored_chunks,
+    stored_sentences,
 )
 from knowledge.chunking import Chunk, chunk_documents
 from knowledge.config import KnowledgeConfig
@@ -35,6 +38,7 @@ from knowledge.embeddings import EmbeddingsUnavailable, load_embeddings, model_i
 from knowledge.guard import DOMAIN_MIN_IDF_SHARE, DOMAIN_NAME_MAX_WORDS
 from knowledge.indexer import Progress, ensure_index
 from knowledge.lexical import KeywordIndex, clean, tokenize
+from knowledge.passages import SentenceIndex
 from knowledge.retrieval import (
     DENSE_K,
     KEYWORD_K,
@@ -44,6 +48,7 @@ from knowledge.retrieval import (
     by_document,
     rrf,
 )
+from knowledge.sentences import Sentence
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +75,30 @@ def domain_vocabulary(chunks: list[Chunk], keywords: KeywordIndex) -> frozenset[
     return frozenset(w for w in words if keywords.idf(w) >= bar)
 
 
+def _stored_sentences(
+    client: ClientAPI, config: KnowledgeConfig, *, vectors: bool
+) -> SentenceIndex | None:
+    """The stored sentences (with vectors when the model is usable); None when not stored yet,
+    so the base splits them from the documents instead."""
+    collection = find_collection(client, sentence_collection_name(config.collection))
+    if collection is None or collection.count() == 0:
+        return None
+    if vectors:
+        check_compatible(collection, model_id_for(config.embeddings))
+    ids, texts, metas, stored = stored_sentences(collection)
+    units = [Sentence.from_stored(i, t, m) for i, t, m in zip(ids, texts, metas, strict=True)]
+    return SentenceIndex(units, stored if vectors else None)
+
+
+def named_pages(chunks: list[Chunk]) -> dict[str, str]:
+    """Folded title or alias -> the page it names; a name two pages share names neither."""
+    owners: dict[str, set[str]] = {}
+    for chunk in chunks:
+        for name in chunk.names:
+            owners.setdefault(" ".join(tokenize(name)), set()).add(chunk.slug)
+    return {name: next(iter(slugs)) for name, slugs in owners.items() if name and len(slugs) == 1}
+
+
 class KnowledgeBase:
     """Chunks in memory + BM25 + (when healthy) the embeddings and the Chroma collection.
 
@@ -88,7 +117,9 @@ class KnowledgeBase:
         collection: Collection | None = None,
         client: ClientAPI | None = None,
         warning: str | None = None,
+        sentences: SentenceIndex | None = None,
     ) -> None:
+        """`sentences` defaults to the documents of `config.docs_dir`, split without vectors."""
         self.config = config
         self.chunks = chunks
         self.by_id = {c.id: c for c in chunks}
@@ -96,7 +127,14 @@ class KnowledgeBase:
         self.embeddings = embeddings if collection is not None else None
         self.collection = collection if embeddings is not None else None
         self.domain_vocabulary = domain_vocabulary(chunks, self.keywords)
+        self.named = named_pages(chunks)
         self.warning = warning
+        if sentences is None:
+            sentences = SentenceIndex.from_documents(load_documents(config.docs_dir))
+        if not len(sentences) and chunks:
+            # No documents to split (an index shipped without them): the chunks' own text.
+            sentences = SentenceIndex.from_chunks(chunks)
+        self.sentences = sentences
         self._client = client
         self.llm_cache: dict[str, Any] = {}
 
@@ -127,6 +165,7 @@ class KnowledgeBase:
         client: ClientAPI | None = None
         dense: Collection | None = None
         chunks: list[Chunk] = []
+        sentences: SentenceIndex | None = None
         try:
             client = open_client(config)
             if embeddings is not None and auto_index:
@@ -141,6 +180,7 @@ class KnowledgeBase:
                 if embeddings is not None:
                     check_compatible(collection, model_id_for(config.embeddings))
                     dense = collection
+                sentences = _stored_sentences(client, config, vectors=dense is not None)
         except IndexMismatchError as exc:
             warning = f"{exc} Until then answers use keyword search only."
         except (StoreUnavailable, EmbeddingsUnavailable, DocumentError) as exc:
@@ -160,6 +200,7 @@ class KnowledgeBase:
             collection=dense,
             client=client,
             warning=warning,
+            sentences=sentences,
         )
 
     def retrieve(
@@ -169,11 +210,12 @@ class KnowledgeBase:
         question = clean(question)
         warning = self.warning
         dense: list[tuple[str, float]] = []
+        unit: np.ndarray | None = None
         if self.collection is not None and self.embeddings is not None and dense_k > 0:
             try:
-                vector = self.embeddings.embed_query(question)
+                vector = np.asarray(self.embeddings.embed_query(question), dtype=np.float32)
                 found = self.collection.query(
-                    query_embeddings=np.asarray([vector], dtype=np.float32),
+                    query_embeddings=vector[None, :],
                     n_results=dense_k,
                     include=["distances"],
                 )
@@ -181,10 +223,11 @@ class KnowledgeBase:
                 for cid, distance in zip(found["ids"][0], distances, strict=True):
                     if cid in self.by_id:  # cosine space: distance = 1 - cosine
                         dense.append((cid, 1.0 - float(distance)))
+                unit = vector / max(float(np.linalg.norm(vector)), 1e-12)
             except Exception as exc:  # any provider or Chroma failure: keyword answer instead
                 log.warning("Dense retrieval failed, using keyword search: %s", exc)
                 warning = KEYWORD_ONLY.format(reason=f"dense search failed: {exc}")
-                dense = []
+                dense, unit = [], None
         keyword = self.keywords.search(question, keyword_k)
         keyword_ids = [self.chunks[h.index].id for h in keyword]
         mode: Mode = "hybrid" if dense else "keyword"
@@ -207,6 +250,7 @@ class KnowledgeBase:
             domain_terms=tuple(sorted(named & in_top)),
             warning=warning,
             documents=by_document(hits),
+            vector=unit,
         )
 
     def titles(self) -> list[tuple[str, str, str]]:

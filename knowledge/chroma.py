@@ -15,6 +15,7 @@ import logging
 from typing import Any
 
 import chromadb
+import numpy as np
 from chromadb.api import ClientAPI
 from chromadb.api.collection_configuration import CreateCollectionConfiguration
 from chromadb.api.models.Collection import Collection
@@ -133,6 +134,40 @@ def check_compatible(collection: Collection, model_id: str) -> None:
             f"The knowledge index was built with chunker {stored_chunker!r}, this version uses "
             f"{CHUNKER_VERSION!r}; {REBUILD_HINT} to re-chunk the documents."
         )
+
+
+def sentence_collection_name(collection: str) -> str:
+    """The collection beside the chunks that holds every page version's sentences."""
+    return f"{collection}_sentences"
+
+
+#: Sentences are read in pages: one `get` of all of them leaves ~35 MB of Chroma's transient
+#: buffers in the process for good (measured: 46 MB in one read, 10 MB in pages of 100).
+SENTENCE_PAGE = 100
+
+
+def stored_sentences(
+    collection: Collection,
+) -> tuple[list[str], list[str], list[dict[str, Any]], np.ndarray | None]:
+    """All ids, texts, metadata and vectors of the sentence collection (read once at open)."""
+    ids: list[str] = []
+    texts: list[str] = []
+    metas: list[dict[str, Any]] = []
+    vectors: list[np.ndarray] = []
+    total = collection.count()
+    for offset in range(0, total, SENTENCE_PAGE):
+        got = collection.get(
+            include=["documents", "metadatas", "embeddings"], limit=SENTENCE_PAGE, offset=offset
+        )
+        n = len(got["ids"])
+        ids.extend(got["ids"])
+        texts.extend(t or "" for t in (got.get("documents") or [""] * n))
+        metas.extend(dict(m or {}) for m in (got.get("metadatas") or [{}] * n))
+        stored = got.get("embeddings")
+        if stored is not None and len(stored) == n:
+            vectors.append(np.asarray(stored, dtype=np.float32))
+    complete = vectors and sum(len(v) for v in vectors) == len(ids)
+    return ids, texts, metas, np.concatenate(vectors) if complete else None
 
 
 def create_collection(client: ClientAPI, name: str, model_id: str) -> Collection:

@@ -55,6 +55,11 @@ class Chunk:
         return self.text[self.prefix_len :]
 
     @property
+    def vector_key(self) -> str:
+        """Chunks reuse a stored vector only for identical content (their hash covers it)."""
+        return self.content_hash
+
+    @property
     def names(self) -> tuple[str, ...]:
         """The document's title and aliases, read back from the prefix (stored chunks carry no
         alias metadata). An alias containing ", " comes back as its parts, which are still

@@ -7,6 +7,7 @@ A document looks like::
     aliases: [value chain, supply system]
     sources: ["Author (2021), Title"]
     confidence: established
+    level: grounded
     ---
     # Production system
     ## What it is
@@ -15,6 +16,12 @@ A document looks like::
 Validation collects every problem with the file name in it, so an author fixing the knowledge base
 sees all mistakes at once instead of one per run. The slug (file name without `.md`) is the
 document's identity in the index and in the evaluation set, so slugs must be unique.
+
+Translations live beside the English pages in a language folder (`es/<slug>.md`, the same slug):
+a Spanish page is the Spanish version of its English page, never a document of its own, so it
+is loaded into `LoadResult.translations` and must have an English page to translate. `level`
+says whose reading a page gives (`LEVELS`); a page without one is of unknown level, which
+answers treat as "not known to be Helix's own", never as Waddell's by default.
 """
 
 from __future__ import annotations
@@ -27,6 +34,11 @@ from typing import Any
 import yaml
 
 FRONT_MATTER_FENCE = "---"
+#: Language folders under the docs directory that hold translations of the English pages.
+TRANSLATION_LANGUAGES = ("es",)
+#: grounded: Waddell or other cited research says it; secondary: others' published work;
+#: proposal: Helix's own reading or framework; about-helix: describes Helix itself.
+LEVELS = ("grounded", "secondary", "proposal", "about-helix")
 
 
 class DocumentError(ValueError):
@@ -48,6 +60,8 @@ class Document:
     confidence: str
     body: str
     path: str
+    level: str = ""
+    lang: str = "en"
 
 
 @dataclass
@@ -55,6 +69,7 @@ class LoadResult:
     """Valid documents plus one message per refused file."""
 
     documents: list[Document] = field(default_factory=list)
+    translations: list[Document] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
     def raise_for_problems(self) -> None:
@@ -101,7 +116,7 @@ def _string_list(value: Any, name: str, problems: list[str]) -> tuple[str, ...]:
     return tuple(items)
 
 
-def parse_document(text: str, *, slug: str, path: str) -> Document:
+def parse_document(text: str, *, slug: str, path: str, lang: str = "en") -> Document:
     """Parse one document's text; raises `DocumentError` naming `path` on any problem."""
     problems: list[str] = []
     parts = _split_front_matter(text)
@@ -126,6 +141,10 @@ def parse_document(text: str, *, slug: str, path: str) -> Document:
     if not isinstance(confidence, str):
         problems.append("'confidence' must be a string")
         confidence = ""
+    level = meta.get("level", "")
+    if level and level not in LEVELS:
+        problems.append(f"'level' must be one of {', '.join(LEVELS)}")
+        level = ""
     if not body.strip():
         problems.append("the body is empty")
     elif not any(line.startswith("#") for line in body.splitlines()):
@@ -140,21 +159,31 @@ def parse_document(text: str, *, slug: str, path: str) -> Document:
         confidence=confidence.strip(),
         body=body.strip() + "\n",
         path=path,
+        level=str(level or ""),
+        lang=lang,
     )
 
 
+def _language_of(file: Path, docs_dir: Path) -> str:
+    """`es` for `docs_dir/es/...`, else `en` (a topic folder such as `core/` is English)."""
+    parts = file.relative_to(docs_dir).parts
+    return parts[0] if len(parts) > 1 and parts[0] in TRANSLATION_LANGUAGES else "en"
+
+
 def load_documents(docs_dir: Path) -> LoadResult:
-    """Load every `**/*.md` under `docs_dir` (sorted, so ids and hashes are reproducible)."""
+    """Load every `**/*.md` under `docs_dir` (sorted, so ids and hashes are reproducible);
+    pages in a language folder are translations of the English page with the same slug."""
     result = LoadResult()
     if not docs_dir.is_dir():
         result.problems.append(f"{docs_dir}: the knowledge documents directory does not exist")
         return result
-    seen: dict[str, str] = {}
+    seen: dict[tuple[str, str], str] = {}
+    pending: list[Document] = []
     for file in sorted(docs_dir.rglob("*.md")):
         shown = display_path(file, docs_dir)
-        slug = file.stem
-        if slug in seen:
-            result.problems.append(f"{shown}: slug {slug!r} is already used by {seen[slug]}")
+        slug, lang = file.stem, _language_of(file, docs_dir)
+        if (lang, slug) in seen:
+            result.problems.append(f"{shown}: slug {slug!r} is already used by {seen[lang, slug]}")
             continue
         try:
             text = file.read_text(encoding="utf-8")
@@ -162,8 +191,16 @@ def load_documents(docs_dir: Path) -> LoadResult:
             result.problems.append(f"{shown}: cannot be read as UTF-8 text ({exc})")
             continue
         try:
-            result.documents.append(parse_document(text, slug=slug, path=shown))
-            seen[slug] = shown
+            doc = parse_document(text, slug=slug, path=shown, lang=lang)
         except DocumentError as exc:
             result.problems.extend(exc.problems)
+            continue
+        seen[lang, slug] = shown
+        (result.documents if lang == "en" else pending).append(doc)
+    english = {d.slug for d in result.documents}
+    for doc in pending:
+        if doc.slug in english:
+            result.translations.append(doc)
+        else:
+            result.problems.append(f"{doc.path}: no English page {doc.slug}.md to translate")
     return result

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+import numpy as np
+
 from knowledge.chunking import Chunk
 
 RRF_C = 60
@@ -78,6 +80,8 @@ class Retrieval:
     domain_terms: tuple[str, ...] = ()
     warning: str | None = None
     documents: list[DocumentHit] = field(default_factory=list)
+    #: The question's unit vector (None in keyword-only mode): answers rank sentences with it.
+    vector: np.ndarray | None = field(default=None, compare=False, repr=False)
 
     @property
     def slugs(self) -> list[str]:

@@ -1,8 +1,10 @@
 """`helix index` and `helix ask`: build the knowledge index and query it from the shell.
 
 `ask --json` and the batch mode (questions on stdin, one JSON object per line out) are a stable
-contract for scripts: exactly `answer`, `sources` (title, path) and `grounded`. Warnings (keyword-
-only fallback, stale index) go to stderr so they never corrupt that output.
+contract for scripts: `answer`, `sources` (title, path) and `grounded`, plus (added later, so
+older scripts keep working) `lang`, the asker's language, and `notes`, the answer's one-line
+remarks in that language. Warnings (keyword-only fallback, stale index) go to stderr so they
+never corrupt that output.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from bot.answers import answer_text
+from bot.answers import answer_text, notes_text
 from intake.i18n import t
 from knowledge.answer import Answer, answer
 from knowledge.base import KnowledgeBase
@@ -30,11 +32,13 @@ from knowledge.indexer import index
 
 
 def as_json(result: Answer) -> dict[str, Any]:
-    """The `--json` contract: answer, sources [{title, path}], grounded — nothing else."""
+    """The `--json` contract: answer, sources [{title, path}], grounded, lang, notes."""
     return {
         "answer": result.text,
         "sources": [{"title": s.title, "path": s.path} for s in result.sources],
         "grounded": result.grounded,
+        "lang": result.lang,
+        "notes": notes_text(result),
     }
 
 

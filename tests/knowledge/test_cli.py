@@ -37,7 +37,7 @@ def test_ask_json_has_exactly_the_contract_keys(kb_config: KnowledgeConfig) -> N
     result = runner.invoke(_app(kb_config), ["ask", "--json", "What is a leverage point?"])
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
-    assert set(payload) == {"answer", "sources", "grounded"}
+    assert set(payload) == {"answer", "sources", "grounded", "lang", "notes"}
     assert payload["grounded"] is True
     assert payload["answer"].startswith("A leverage point is a place in a system")
     assert payload["sources"] == [
@@ -68,7 +68,7 @@ def test_batch_reads_stdin_and_prints_one_json_object_per_line(
     assert len(lines) == 3
     answers = [json.loads(line) for line in lines]
     assert [a["grounded"] for a in answers] == [True, False, True]
-    assert all(set(a) == {"answer", "sources", "grounded"} for a in answers)
+    assert all(set(a) == {"answer", "sources", "grounded", "lang", "notes"} for a in answers)
     assert answers[1]["sources"] == []
 
 

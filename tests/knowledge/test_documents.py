@@ -58,6 +58,7 @@ def test_structured_sources_become_readable_strings() -> None:
         ("---\ntitle: T\n---\n\n   \n", "the body is empty"),
         ("---\ntitle: T\n---\nno headings at all\n", "no '# Title'"),
         ("---\ntitle: T\n", "missing YAML front matter"),
+        ("---\ntitle: T\nlevel: waddell\n---\n# T\n## S\ntext\n", "'level' must be one of"),
     ],
 )
 def test_malformed_document_is_refused_naming_the_file(text: str, fragment: str) -> None:
@@ -91,3 +92,23 @@ def test_missing_directory_is_a_problem_not_a_crash(tmp_path: Path) -> None:
     result = load_documents(tmp_path / "nope")
     assert result.documents == []
     assert "does not exist" in result.problems[0]
+
+
+def test_level_is_read_and_a_missing_level_is_unknown() -> None:
+    doc = parse_document(VALID, slug="leverage-point", path="docs/leverage-point.md")
+    assert doc.level == ""
+    marked = VALID.replace("confidence: established", "confidence: established\nlevel: proposal")
+    assert parse_document(marked, slug="x", path="docs/x.md").level == "proposal"
+
+
+def test_a_translation_needs_its_english_page(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    (docs / "es").mkdir(parents=True)
+    (docs / "leverage-point.md").write_text(VALID, encoding="utf-8")
+    (docs / "es" / "leverage-point.md").write_text(VALID, encoding="utf-8")
+    (docs / "es" / "orphan.md").write_text(VALID, encoding="utf-8")
+    result = load_documents(docs)
+    assert [d.slug for d in result.documents] == ["leverage-point"]
+    assert [(d.slug, d.lang) for d in result.translations] == [("leverage-point", "es")]
+    assert len(result.problems) == 1
+    assert "docs/es/orphan.md: no English page orphan.md to translate" in result.problems[0]

@@ -18,6 +18,8 @@ def test_loaders_read_the_fixture_sets(fixtures_dir: Path) -> None:
     questions = load_questions(fixtures_dir / "questions.yaml")
     assert questions[0].q == "What is a production system?"
     assert questions[0].expected == ("production-system",)
+    assert questions[0].facts == ()  # facts are optional outside the committed set
+    assert questions[-1].lang == "es"
     offtopic = load_offtopic(fixtures_dir / "offtopic.yaml")
     assert {o.kind for o in offtopic} == {"offtopic", "injection"}
 
@@ -29,6 +31,9 @@ def test_loaders_read_the_fixture_sets(fixtures_dir: Path) -> None:
         ("q.yaml", "questions:\n  - {q: hi}\n", "question 1 needs"),
         ("q.yaml", "questions:\n  - {q: '', expected: [a]}\n", "question 1 needs"),
         ("o.yaml", "offtopic:\n  - {q: hi, kind: rude}\n", "entry 1 needs"),
+        ("q.yaml", "questions:\n  - {q: hi, expected: [a], lang: fr}\n", "question 1: 'lang'"),
+        ("q.yaml", "questions:\n  - {q: hi, expected: [a], facts: x}\n", "must be a list"),
+        ("q.yaml", "questions:\n  - {q: hi, expected: [a], facts: ['(x']}\n", "not a regex"),
     ],
 )
 def test_loaders_name_the_file_and_entry(

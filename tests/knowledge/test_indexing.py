@@ -17,12 +17,14 @@ from knowledge.chroma import (
     close_client,
     find_collection,
     open_client,
+    sentence_collection_name,
 )
 from knowledge.chunking import chunk_documents
 from knowledge.config import KnowledgeConfig
 from knowledge.documents import DocumentError, load_documents
 from knowledge.embeddings import MINILM_MODEL_ID, EmbeddingsUnavailable
 from knowledge.indexer import ensure_index, index
+from knowledge.sentences import split_documents
 
 
 def _stored(config: KnowledgeConfig) -> tuple[dict[str, str], dict[str, Any]]:
@@ -45,14 +47,31 @@ def _expected_chunks(config: KnowledgeConfig) -> int:
     return len(chunk_documents(load_documents(config.docs_dir).documents))
 
 
+def _expected_sentences(config: KnowledgeConfig) -> int:
+    loaded = load_documents(config.docs_dir)
+    return len(split_documents([*loaded.documents, *loaded.translations]))
+
+
+def _chunks(counting: Any) -> list[str]:
+    """The chunk texts among everything embedded (a chunk starts with its title line; a
+    sentence is one line)."""
+    return [text for text in counting.documents if "\n" in text]
+
+
+def _sentences(counting: Any) -> list[str]:
+    return [text for text in counting.documents if "\n" not in text]
+
+
 def test_index_then_reindex_is_an_upsert(own_config: KnowledgeConfig, counting: Any) -> None:
     steps: list[tuple[int, int]] = []
     first = index(own_config, embeddings=counting, progress=lambda d, t: steps.append((d, t)))
     total = _expected_chunks(own_config)
+    sentences = _expected_sentences(own_config)
     assert first.as_dict() == {"added": total, "updated": 0, "removed": 0, "unchanged": 0}
-    assert first.embedded == total == len(counting.documents)
-    assert steps[0] == (0, total)
-    assert steps[-1] == (total, total)
+    assert first.embedded == total == len(_chunks(counting))
+    assert first.sentences == first.sentences_embedded == sentences == len(_sentences(counting))
+    assert steps[0] == (0, total + sentences)
+    assert steps[-1] == (total + sentences, total + sentences)
     hashes, meta = _stored(own_config)
     assert len(hashes) == total
     assert meta[META_MODEL] == MINILM_MODEL_ID
@@ -86,8 +105,11 @@ def test_changing_one_document_reembeds_only_its_changed_chunks(
         "removed": 0,
         "unchanged": len(before) - 1,
     }
-    assert len(counting.documents) == 1
-    assert "compare their pathways" in counting.documents[0]
+    # One chunk and the one sentence that changed; the rest of the page is not re-embedded.
+    assert len(_chunks(counting)) == 1
+    assert "compare their pathways" in _chunks(counting)[0]
+    assert len(_sentences(counting)) == report.sentences_embedded == 1
+    assert "compare their pathways" in _sentences(counting)[0]
 
 
 def test_deleted_and_new_documents_are_removed_and_added(
@@ -111,7 +133,10 @@ def test_deleted_and_new_documents_are_removed_and_added(
     assert report.updated == 0
     assert not set(gone) & set(after)
     assert "double-helix#0" in after
-    assert len(counting.documents) == 1
+    assert len(_chunks(counting)) == 1
+    assert _sentences(counting) == [
+        "Two strands, the change system and the production system, joined by many bridges."
+    ]
 
 
 def test_inserted_section_reuses_vectors_of_shifted_chunks(
@@ -134,8 +159,9 @@ def test_inserted_section_reuses_vectors_of_shifted_chunks(
     assert report.updated == 3
     assert report.reused == 2
     assert report.embedded == 2
-    assert len(counting.documents) == 2
-    assert "It makes things people need." in counting.documents[0]
+    assert len(_chunks(counting)) == 2
+    assert "It makes things people need." in _chunks(counting)[0]
+    assert _sentences(counting) == ["It makes things people need."]  # the rest moved
     with KnowledgeBase.open(own_config, embeddings=counting.inner) as kb:
         assert kb.retrieve("Who shapes a production system?").slugs[0] == "production-system"
 
@@ -144,7 +170,8 @@ def test_rebuild_embeds_everything_again(own_config: KnowledgeConfig, counting: 
     index(own_config, embeddings=counting)
     counting.documents.clear()
     report = index(own_config, embeddings=counting, rebuild=True)
-    assert report.added == _expected_chunks(own_config) == len(counting.documents)
+    assert report.added == _expected_chunks(own_config) == len(_chunks(counting))
+    assert report.sentences_embedded == _expected_sentences(own_config)
 
 
 def test_index_built_by_another_model_is_refused(
@@ -221,8 +248,9 @@ def test_opening_after_a_document_edit_updates_only_that_chunk(
     )
     counting.documents.clear()
     with KnowledgeBase.open(own_config, embeddings=counting) as kb:
-        assert len(counting.documents) == 1
-        assert "a week later" in counting.documents[0]
+        assert len(_chunks(counting)) == 1
+        assert "a week later" in _chunks(counting)[0]
+        assert len(_sentences(counting)) == 1
         assert "a week later" in kb.by_id["systems-convening#1"].text
     counting.documents.clear()
     with KnowledgeBase.open(own_config, embeddings=counting):
@@ -239,3 +267,21 @@ def test_an_existing_index_survives_a_missing_docs_directory(
         assert kb.mode == "hybrid"
         assert kb.warning is None
         assert len(kb.chunks) == _expected_chunks(own_config)
+
+
+def test_an_index_from_before_sentences_gets_them_without_re_embedding_chunks(
+    own_config: KnowledgeConfig, counting: Any
+) -> None:
+    """A deployment upgrading from chunk-only indexes: the next start adds the sentences."""
+    index(own_config, embeddings=counting)
+    client = open_client(own_config)
+    try:
+        client.delete_collection(sentence_collection_name(own_config.collection))
+    finally:
+        close_client(client)
+    counting.documents.clear()
+    with KnowledgeBase.open(own_config, embeddings=counting) as kb:
+        assert _chunks(counting) == []
+        assert len(_sentences(counting)) == _expected_sentences(own_config)
+        assert kb.sentences.vectors is not None
+        assert len(kb.sentences) == _expected_sentences(own_config)

@@ -16,8 +16,10 @@ from knowledge.config import DEFAULT_DOCS_DIR, KnowledgeConfig
 from knowledge.documents import load_documents
 from knowledge.eval.dataset import OFFTOPIC, QUESTIONS, load_offtopic, load_questions
 
-#: The calibration (knowledge/guard.py) declines 12 of 101; allow a little drift, not a collapse.
-MAX_FALSE_DECLINE_RATE = 0.15
+#: The calibration (knowledge/guard.py) declined 12 of 101. Since issue 10 the set holds 172, with
+#: 44 Spanish and 42 about Helix, which keyword search alone answers less often: 31 declined
+#: (18 %; 14 of the first 105). Allow a little drift, not a collapse.
+MAX_FALSE_DECLINE_RATE = 0.20
 
 
 @pytest.fixture(scope="module")

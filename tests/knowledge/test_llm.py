@@ -25,7 +25,13 @@ def _llm_kb(kb: KnowledgeBase, stub: Any, **overrides: Any) -> KnowledgeBase:
         llm_timeout=1.0,
         **overrides,
     )
-    return KnowledgeBase(config, kb.chunks, embeddings=kb.embeddings, collection=kb.collection)
+    return KnowledgeBase(
+        config,
+        kb.chunks,
+        embeddings=kb.embeddings,
+        collection=kb.collection,
+        sentences=kb.sentences,  # the same sentence vectors: a fallback quotes what kb quotes
+    )
 
 
 def test_llm_answer_is_grounded_and_cites_retrieved_sources(kb: KnowledgeBase, stub: Any) -> None:

@@ -35,7 +35,9 @@ def test_provider_embeddings_index_and_answer(
 ) -> None:
     config = replace(own_config, embeddings=SPEC)
     report = index(config)
-    assert report.added == len(provider_env.embedded) == 14
+    # The chunks and every sentence of every page version go to the provider, nothing else.
+    assert report.added == 14
+    assert report.added + report.sentences_embedded == len(provider_env.embedded)
     client = open_client(config)
     try:
         collection = find_collection(client, config.collection)
