@@ -21,6 +21,7 @@ from functools import lru_cache
 import numpy as np
 
 from knowledge.passages import SentenceIndex, terms
+from knowledge.question_kinds import DEFINITION_QUESTION, LIST_QUESTION, asked_count
 from knowledge.retrieval import Retrieval
 from knowledge.sentences import ITEM, LEAD, TEXT
 
@@ -71,27 +72,6 @@ ANAPHORA = re.compile(
     r"sin embargo|tambi[eé]n|ambos|ambas)\b",
     re.IGNORECASE,
 )
-NUMBERS = {
-    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7,
-    "ocho": 8, "nueve": 9, "diez": 10,
-}  # fmt: skip
-_COUNTED = r"(\d{1,2}|" + "|".join(NUMBERS) + r")\s+[a-záéíóúñ-]+s\b"
-LIST_QUESTION = re.compile(
-    r"\b(list|enumerate|name (all|the)|what are the|which are the|what were the|"
-    r"cu[aá]les son|enumera|nombra|(what|which) (types|kinds|functions|stages)|"
-    r"what (will|would|does it|do they) (be in|contain|include|hold)|"
-    r"what (can|does|do) .{0,40}\bdo\b|"
-    r"qu[eé] (trae|contiene|incluye|lleva)|"
-    r"\b(functions|stages|tasks|conditions|steps|principles|funciones|etapas|tareas)\W*$|"
-    r"qu[eé] (tipos|funciones|etapas))\b|^the\s+\w+s\b|" + _COUNTED,
-    re.IGNORECASE,
-)
-DEFINITION_QUESTION = re.compile(
-    r"^\W*(what\s*(i|')?s|whats|wat is|what are|define|definition of|meaning of|"
-    r"qu[eé] (es|son)|qu[eé] significa|define)\b",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
@@ -118,15 +98,6 @@ class Extract:
 def _heading_terms(section: str) -> frozenset[str]:
     """Words of a section heading (few distinct headings: computed once each)."""
     return terms(section)
-
-
-def asked_count(question: str) -> int | None:
-    """The number a question names ("the seven tasks" -> 7), if any."""
-    match = re.search(_COUNTED, question, re.IGNORECASE)
-    if match is None:
-        return None
-    word = match.group(1).lower()
-    return int(word) if word.isdigit() else NUMBERS.get(word)
 
 
 class _Scorer:

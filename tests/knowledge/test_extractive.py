@@ -15,8 +15,9 @@ import pytest
 from knowledge.config import DEFAULT_DOCS_DIR
 from knowledge.documents import load_documents
 from knowledge.embeddings import MiniLMEmbeddings
-from knowledge.extractive import MAX_CHARS, MAX_LIST_CHARS, asked_count, extract
+from knowledge.extractive import MAX_CHARS, MAX_LIST_CHARS, extract
 from knowledge.passages import SentenceIndex
+from knowledge.question_kinds import asked_count
 from knowledge.retrieval import DocumentHit, Retrieval
 from knowledge.sentences import split_documents
 
