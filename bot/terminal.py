@@ -13,6 +13,7 @@ from collections.abc import Callable
 from rich.console import Console
 from rich.markup import escape
 
+from bot.explain import meanings, pick, topics
 from bot.progress import progress_line
 from bot.safe_text import terminal_safe
 from bot.services import Services
@@ -250,7 +251,7 @@ class TerminalChat:
                 return False
             return self._apply(SetLanguage(language=lang))
         if name == "explain":
-            self._explain()
+            self._explain(arg)
             return False
         if name == "ask":
             self._ask(arg)
@@ -316,12 +317,30 @@ class TerminalChat:
         for line in peers_lines(found, self.language):
             self.say(escape(line))
 
-    def _explain(self) -> None:
-        terms = self.prompt.terms if self.prompt else ()
-        if not terms:
-            self.say(t("chat.nothing_to_explain", self.language))
+    def _explain(self, typed: str) -> None:
+        """/explain: the only topic at once; with several, a numbered list, and /explain N (or
+        a word of the topic) explains that one. A term is asked of the knowledge base in the
+        user's language; the options topic lists what each option means."""
+        lang = self.language
+        found = topics(self.prompt, lang)
+        if not found:
+            self.say(t("chat.nothing_to_explain", lang))
             return
-        self._ask(t("chat.explain_question", self.language, term=terms[0]))
+        chosen = pick(found, typed) if typed.strip() else found[0] if len(found) == 1 else None
+        if chosen is None:
+            if typed.strip():
+                self.say(t("chat.explain_unknown", lang, typed=escape(typed.strip()[:60])))
+            self.say(t("chat.explain_list", lang))
+            for n, topic in enumerate(found, start=1):
+                self.say(f"  {n}. {escape(topic.label)}")
+            self.say(f"[dim]{t('chat.explain_pick', lang)}[/dim]")
+            return
+        if chosen.term is not None:
+            self._ask(chosen.term.question)
+        elif self.prompt is not None:
+            self.say(f"[bold]{t('bot.explain.meanings_heading', lang)}[/bold]")
+            for label, meaning in meanings(self.prompt):
+                self.say(f"  • [bold]{escape(label)}[/bold]: {escape(meaning)}")
         if self.prompt is not None:
             self.show(self.prompt)
 

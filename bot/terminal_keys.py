@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.explain import topics
 from intake.engine import OfferView, Prompt
 from intake.engine.matching import fold
 from intake.i18n import t
@@ -15,8 +16,10 @@ from intake.i18n import t
 
 def keys_line(prompt: Prompt, lang: str) -> str:
     """The keys that work on this screen, shown under it (every one of them is in /help)."""
+    explained = topics(prompt, lang)
+    explain = ["/explain N" if len(explained) > 1 else "/explain"] if explained else []
     if prompt.kind == "repeat_menu":
-        return t("chat.keys_repeat", lang)
+        return " · ".join([t("chat.keys_repeat", lang), *explain])
     if prompt.kind == "review" and prompt.can_continue:
         return f"{t('chat.keys_continue', lang)} · {t('chat.keys_review', lang)}"
     if prompt.kind == "review" or (prompt.kind == "submitted" and prompt.review):
@@ -34,8 +37,7 @@ def keys_line(prompt: Prompt, lang: str) -> str:
         keys.append("/back")
     if prompt.can_skip:
         keys.append("/skip")
-    if prompt.terms:
-        keys.append("/explain")
+    keys += explain
     keys += ["/review", "/help"]
     return " · ".join(keys)
 

@@ -16,6 +16,8 @@ from typing import Any
 import pytest
 
 from intake.form.definition import FormDefinition, load_definition
+from knowledge.base import KnowledgeBase
+from knowledge.eval.harness import eval_knowledge_base
 from tests.intake.forms import MINI_FORM
 
 LOOPBACK_NAMES = {"localhost"}
@@ -55,3 +57,11 @@ def no_network() -> Iterator[None]:
 def mini() -> FormDefinition:
     """`tests/intake/forms/mini.yaml`: the small form the engine, form and Telegram tests walk."""
     return load_definition(MINI_FORM)
+
+
+@pytest.fixture(scope="session")
+def packaged_kb() -> Iterator[KnowledgeBase]:
+    """The packaged pages indexed with the real model, built once per session (about a minute
+    and a half): the evaluation gate and the Explain glossary both ask it."""
+    with eval_knowledge_base() as kb:
+        yield kb

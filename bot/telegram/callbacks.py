@@ -6,6 +6,7 @@ checked against the screen the user is on *now*: an old button from a question a
 or from before a restart, is recognised and answered as stale instead of being applied to the
 wrong question. Arguments are indexes into that same screen (choices, items, review lines,
 terms), never raw user text, so every payload is a few bytes, far below Telegram's 64-byte cap.
+Terms count in the fingerprint by their language-free keys, so a language switch keeps them.
 
 Buttons that do not belong to an interview screen (welcome-back menu, language, delete
 confirmation, /digest settings) use fixed payloads: `w:c`, `l:es`, `del:yes`, `ds:h18`.
@@ -48,6 +49,7 @@ DONE = "d"  # confirm ticks, keep the earlier answer, continue after a note, fin
 BACK = "b"
 SKIP = "s"
 EXPLAIN = "x"  # explain term i, then show the same question again
+MEANINGS = "m"  # say what each option on the screen means, then show the question again
 ADD = "ra"
 EDIT_ITEM = "re"
 REMOVE_ITEM = "rr"
@@ -56,8 +58,10 @@ SUBMIT = "S"
 OFFER = "o"  # take deep dive i offered on the sent screen
 SCREEN_OPS = frozenset(
     {ANSWER, TOGGLE, DONE, BACK, SKIP, EXPLAIN, ADD, EDIT_ITEM, REMOVE_ITEM, EDIT_LINE, SUBMIT}
-    | {OFFER}
+    | {OFFER, MEANINGS}
 )
+#: Screen buttons that explain rather than answer: no engine event stands behind them.
+KNOWLEDGE_OPS = frozenset({EXPLAIN, MEANINGS})
 INDEXED_OPS = frozenset({ANSWER, TOGGLE, EXPLAIN, EDIT_ITEM, REMOVE_ITEM, EDIT_LINE, OFFER})
 
 # Fixed menus.
@@ -105,7 +109,7 @@ def fingerprint(prompt: Prompt) -> str:
     parts += [f"offer={o.value}" for o in prompt.offers]
     parts += [f"{i.index}={i.label}" for i in prompt.items]
     parts += [f"{r.path}={r.value}" for r in prompt.review]
-    parts += list(prompt.terms)
+    parts += [term.key for term in prompt.terms]  # keys, so a language switch keeps them
     digest = hashlib.blake2s("\x1f".join(parts).encode("utf-8"), digest_size=4)
     return digest.hexdigest()
 

@@ -3,9 +3,9 @@
 Every piece of text that comes from a user or a form passes through `html.escape`, so answers
 like `<b>&*_[` arrive as typed and can never break a message. Buttons follow the screen:
 choices as buttons (ticks for multi-select, 1-5 for likert), the repeat menu's Add / Edit /
-Remove / Done, the review's Edit buttons and Submit, and Back / Skip / Explain where the engine
-allows them. Button payloads come from `bot.telegram.callbacks`, which ties each one to this
-screen.
+Remove / Done, the review's Edit buttons and Submit, and Back / Skip where the engine allows them,
+then an Explain button per term and "What the options mean" where the options carry meanings.
+Button payloads come from `bot.telegram.callbacks`, which ties each one to this screen.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.explain import meanings
 from bot.progress import progress_line
 from bot.telegram import callbacks
 from intake.engine import Prompt
@@ -157,9 +158,14 @@ def _nav_rows(prompt: Prompt, lang: str, screen: str) -> list[Row]:
     if prompt.can_skip:
         nav.append(_button(t("bot.button.skip", lang), callbacks.encode(callbacks.SKIP, screen)))
     rows = [nav] if nav else []
-    for n, term in enumerate(prompt.terms[:3]):
-        label = t("bot.button.explain", lang, term=term)
+    # Every term gets its button (the form's questions carry three at most; `_cap` keeps the
+    # whole keyboard within Telegram's limit should a form list many more).
+    for n, term in enumerate(prompt.terms):
+        label = t("bot.button.explain", lang, term=term.label)
         rows.append([_button(label, callbacks.encode(callbacks.EXPLAIN, screen, n))])
+    if meanings(prompt):
+        label = t("bot.button.meanings", lang)
+        rows.append([_button(label, callbacks.encode(callbacks.MEANINGS, screen))])
     return rows
 
 

@@ -7,7 +7,7 @@ interview is testable on its own. The modules behind this face: `core` (dispatch
 `repeat` (list entries), `names` (names typed at a list menu), `dives` (deep dives offered
 after sending), `progress` (section x of y, questions left), `screens` (state -> prompt), `nav`
 (where the interview stands), `reconcile` (repairs a state after the form changed), `parsing`
-(typed answers).
+(typed answers), `glossary` (the terms a screen explains, in the user's language).
 """
 
 from intake.engine.core import render, start, step
@@ -37,6 +37,7 @@ from intake.engine.prompt import (
     Prompt,
     RepeatItemView,
     ReviewLine,
+    TermView,
 )
 from intake.engine.state import InterviewState
 
@@ -63,6 +64,7 @@ __all__ = [
     "Skip",
     "Start",
     "Submit",
+    "TermView",
     "Text",
     "Toggle",
     "render",

@@ -19,6 +19,17 @@ class ChoiceView(BaseModel):
     value: str  # stable choice name; what `Choose`/`Toggle` carry back
     label: str  # localized
     selected: bool = False
+    meaning: str | None = None  # localized line saying what picking it means (Explain shows it)
+
+
+class TermView(BaseModel):
+    """A term the question can explain: its stable key, its name and its question, localized."""
+
+    model_config = ConfigDict(frozen=True)
+
+    key: str  # the form's (English) term, e.g. "production system"; buttons are tied to it
+    label: str  # localized name, e.g. "sistema de producción"
+    question: str  # localized question for the knowledge base, e.g. "¿Qué es un sistema ...?"
 
 
 class ReviewLine(BaseModel):
@@ -92,4 +103,4 @@ class Prompt(BaseModel):
     draft: str | None = None  # review: label of the half-entered list entry kept as a draft
     progress: Progress | None = None
     offers: tuple[OfferView, ...] = ()  # submitted: deep dives still open to take
-    terms: tuple[str, ...] = ()  # SCS terms in the question that the knowledge base can explain
+    terms: tuple[TermView, ...] = ()  # SCS terms in the question the knowledge base can explain

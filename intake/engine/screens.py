@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from intake.engine.dives import offers
+from intake.engine.glossary import term_views
 from intake.engine.nav import (
     Location,
     available_choices,
@@ -150,6 +151,7 @@ def _question(
             ChoiceView(
                 value=choice.name,
                 label=definition.text(choice.label, lang),
+                meaning=definition.text(choice.meaning, lang) or None,
                 selected=choice.name in ticked
                 if question.type == "select_multiple"
                 else choice.name == value,
@@ -192,7 +194,7 @@ def _question(
         if value is not None
         else None,
         progress=build_progress(definition, state, top),
-        terms=tuple(question.terms),
+        terms=term_views(definition, question.terms, lang),
     )
 
 
@@ -235,7 +237,7 @@ def _menu(
         can_add=len(items) < high,
         can_finish=len(items) >= low and complete,
         progress=build_progress(definition, state, group),
-        terms=tuple(group.terms),
+        terms=term_views(definition, group.terms, lang),
     )
 
 

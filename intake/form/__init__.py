@@ -15,6 +15,7 @@ from intake.form.definition import (
     FormDefinition,
     Localized,
     Question,
+    Term,
     load_definition,
 )
 from intake.form.diagram import mermaid
@@ -30,6 +31,7 @@ __all__ = [
     "LintIssue",
     "Localized",
     "Question",
+    "Term",
     "lint",
     "load_definition",
     "mermaid",

@@ -46,6 +46,7 @@ def lint(definition: FormDefinition) -> list[LintIssue]:
     issues += _dives(definition)
     issues += _references(definition)
     issues += _translations(definition)
+    issues += _glossary(definition)
     issues += _buttons(definition)
     return sorted(issues, key=lambda issue: issue.severity != "error")
 
@@ -320,8 +321,30 @@ def _translations(definition: FormDefinition) -> list[LintIssue]:
     for list_name, choices in definition.choices.items():
         for choice in choices:
             need(choice.label, None, f"choice {list_name}.{choice.name}")
+            need(choice.meaning, None, f"meaning of choice {list_name}.{choice.name}")
+    for key, term in definition.glossary.items():
+        need(term.label, None, f"term {key!r} label")
+        need(term.ask, None, f"term {key!r} question")
     for key, lang in missing_translations():
         issues.append(LintIssue("error", None, f"message {key!r} has no {lang!r} text"))
+    return issues
+
+
+def _glossary(definition: FormDefinition) -> list[LintIssue]:
+    """A question's term needs a glossary entry, or Explain would ask in English only."""
+    issues: list[LintIssue] = []
+    used: set[str] = set()
+    for question in definition.all_questions():
+        for term in question.terms:
+            used.add(term)
+            if term not in definition.glossary:
+                issues.append(
+                    LintIssue("error", question.name, f"term {term!r} has no glossary entry")
+                )
+    for key in definition.glossary.keys() - used:
+        issues.append(
+            LintIssue("warning", None, f"glossary term {key!r} is not used by any question")
+        )
     return issues
 
 

@@ -64,11 +64,27 @@ class Constraint(_Model):
 
 
 class Choice(_Model):
-    """One option of a choice list; `tags` feed `choice_filter` expressions."""
+    """One option of a choice list; `tags` feed `choice_filter` expressions. `meaning` says in
+    a line what picking it means, for questions that are about their options (Explain shows it).
+    """
 
     name: str = Field(pattern=r"^[A-Za-z0-9_\-]+$")
     label: Localized
+    meaning: Localized | None = None
     tags: list[str] = Field(default_factory=list)
+
+
+class Term(_Model):
+    """A term a question can explain (its key, in English, is what questions list in `terms`).
+
+    `label` names it on its button in each language; `ask` is the question put to the knowledge
+    base in that language, so a Spanish leader is answered from the Spanish page; `page` is the
+    knowledge page meant to answer it (tests hold every term to it, in every language).
+    """
+
+    label: Localized
+    ask: Localized
+    page: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9\-]*$")
 
 
 class RepeatSpec(_Model):
@@ -149,6 +165,7 @@ class FormDefinition(_Model):
     sections: list[Section] = Field(default_factory=list)
     questions: list[Question]
     choices: dict[str, list[Choice]] = Field(default_factory=dict)
+    glossary: dict[str, Term] = Field(default_factory=dict)
 
     _by_name: dict[str, Question] = PrivateAttr(default_factory=dict)
     _parent: dict[str, str] = PrivateAttr(default_factory=dict)

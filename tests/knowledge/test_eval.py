@@ -9,7 +9,7 @@ import pytest
 from knowledge.base import KnowledgeBase
 from knowledge.eval.calibrate import calibrate, choose_threshold
 from knowledge.eval.dataset import OFFTOPIC, QUESTIONS, load_offtopic, load_questions
-from knowledge.eval.harness import eval_knowledge_base, keyword_only
+from knowledge.eval.harness import keyword_only
 from knowledge.eval.metrics import evaluate, first_rank, percentile
 from knowledge.guard import EVIDENCE_THRESHOLD
 
@@ -101,13 +101,12 @@ ACCURACY_FLOOR = 0.92
 
 @pytest.mark.slow
 @pytest.mark.skipif(not COMMITTED, reason="the evaluation sets are not committed yet")
-def test_committed_evaluation_set_meets_the_aims() -> None:
+def test_committed_evaluation_set_meets_the_aims(packaged_kb: KnowledgeBase) -> None:
     """The gate: the packaged documents answer the committed questions and decline the rest."""
     questions = load_questions()
     offtopic = load_offtopic()
-    with eval_knowledge_base() as kb:
-        assert kb.mode == "hybrid", kb.warning
-        report = evaluate(kb, questions, offtopic)
+    assert packaged_kb.mode == "hybrid", packaged_kb.warning
+    report = evaluate(packaged_kb, questions, offtopic)
     assert report.hit_at[5] >= 0.95, report.misses
     assert report.offtopic_declined == 1.0, report.answered_offtopic
     assert report.injection_declined == 1.0, report.answered_offtopic

@@ -18,8 +18,8 @@ from bot.telegram.render import chosen_value
 from bot.telegram.turns import Turn, user_turn
 from intake.engine import Event, Prompt
 
-#: Every screen operation except Explain, which the knowledge handlers own.
-PATTERN = callbacks.pattern(*(callbacks.SCREEN_OPS - {callbacks.EXPLAIN}))
+#: Every screen operation but Explain and the options' meanings (the knowledge handlers').
+PATTERN = callbacks.pattern(*(callbacks.SCREEN_OPS - callbacks.KNOWLEDGE_OPS))
 
 
 def _event(press: callbacks.Press | None, prompt: Prompt | None) -> Event | None:

@@ -4,7 +4,9 @@ Answers come from `knowledge.answer.answer` in a worker thread (retrieval and an
 blocking) and are shown with their sources. An answer the knowledge base cannot ground says so
 plainly before the related topics it offers. If the knowledge base cannot open at all, the user
 hears that explanations are unavailable right now; the interview is never affected. Explain
-answers the term and then shows the same question again, so the user carries on where they were.
+asks the term's question in the user's language (so a Spanish leader is answered from the Spanish
+page) and "What the options mean" lists the meaning of each option on the screen; both then show
+the same question again, so the user carries on where they were.
 """
 
 from __future__ import annotations
@@ -15,19 +17,17 @@ from telegram import Message
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.answers import answer_text, is_degraded
+from bot.explain import meanings
 from bot.telegram import callbacks, screens
 from bot.telegram.context import HelixApp, HelixContext
 from bot.telegram.render import esc
 from bot.telegram.turns import Turn, off_loop, user_turn
-from intake.engine import Prompt
+from intake.engine import Prompt, TermView
 from intake.i18n import t
 from knowledge.answer import Answer, answer
 from knowledge.base import KnowledgeBase
 
 log = logging.getLogger(__name__)
-
-#: The retrieval query behind Explain; the concept documents are written in English.
-EXPLAIN_QUERY = "What is {term}?"
 
 
 async def knowledge_base(context: HelixContext) -> KnowledgeBase | None:
@@ -85,12 +85,28 @@ async def on_ask(turn: Turn) -> None:
     await explain(turn, question)
 
 
-def term_for(press: callbacks.Press | None, prompt: Prompt | None) -> str | None:
+def drawn_for(press: callbacks.Press | None, prompt: Prompt | None) -> bool:
+    """Whether a press was drawn for the screen on show now (not an old or forged one)."""
+    return (
+        press is not None
+        and prompt is not None
+        and press.fingerprint == callbacks.fingerprint(prompt)
+    )
+
+
+def term_for(press: callbacks.Press | None, prompt: Prompt | None) -> TermView | None:
     """The term an Explain press asks about, if it belongs to the screen on show now."""
-    if press is None or prompt is None or press.fingerprint != callbacks.fingerprint(prompt):
-        return None
+    if press is None or prompt is None or not drawn_for(press, prompt):
+        return None  # drawn for another screen, or forged
     index = press.index if press.index is not None else -1
     return prompt.terms[index] if 0 <= index < len(prompt.terms) else None
+
+
+def meanings_html(prompt: Prompt, lang: str) -> str:
+    """Each option on the screen that has a meaning, with it (a few short lines per option)."""
+    lines = [f"<b>{esc(t('bot.explain.meanings_heading', lang))}</b>"]
+    lines += [f"• <b>{esc(label)}</b>: {esc(meaning)}" for label, meaning in meanings(prompt)]
+    return "\n".join(lines)
 
 
 @user_turn
@@ -104,11 +120,30 @@ async def on_explain(turn: Turn) -> None:
         await turn.stale()
         return
     await screens.quietly(query.answer())
-    await explain(turn, EXPLAIN_QUERY.format(term=term))
+    await explain(turn, term.question)
+    await turn.show(prompt, turn.lang)
+
+
+@user_turn
+async def on_meanings(turn: Turn) -> None:
+    """The "What the options mean" button: a line per option, then the same question again."""
+    query, prompt = turn.query, turn.prompt
+    if query is None:
+        return
+    press = callbacks.decode(query.data)
+    if prompt is None or not drawn_for(press, prompt) or not meanings(prompt):
+        await turn.stale()
+        return
+    await screens.quietly(query.answer())
+    await turn.send_html(meanings_html(prompt, turn.lang))
     await turn.show(prompt, turn.lang)
 
 
 def register(app: HelixApp) -> None:
-    """/ask and the Explain button (free text outside an interview comes via the interview)."""
+    """/ask, Explain and "What the options mean" (free text outside an interview comes via
+    the interview)."""
     app.add_handler(CommandHandler("ask", on_ask, filters=filters.ChatType.PRIVATE))
     app.add_handler(CallbackQueryHandler(on_explain, pattern=callbacks.pattern(callbacks.EXPLAIN)))
+    app.add_handler(
+        CallbackQueryHandler(on_meanings, pattern=callbacks.pattern(callbacks.MEANINGS))
+    )

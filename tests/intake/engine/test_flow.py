@@ -56,7 +56,7 @@ def test_note_needs_continue_not_text(mini: FormDefinition) -> None:
 def test_progress_counts_relevant_questions(mini: FormDefinition) -> None:
     _, prompt = run(mini, TO_SYSTEMS)
     assert prompt.path == "systems"
-    assert prompt.terms == ("production system",)
+    assert [term.key for term in prompt.terms] == ["production system", "change system"]
     assert prompt.progress is not None
     # welcome .. coherence (10 without food_detail) + stakeholders = 11 relevant questions
     assert (prompt.progress.index, prompt.progress.total) == (3, 11)
