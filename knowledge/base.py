@@ -35,7 +35,7 @@ from knowledge.chunking import Chunk, chunk_documents
 from knowledge.config import KnowledgeConfig
 from knowledge.documents import DocumentError, load_documents
 from knowledge.embeddings import EmbeddingsUnavailable, load_embeddings, model_id_for
-from knowledge.guard import DOMAIN_MIN_IDF_SHARE, DOMAIN_NAME_MAX_WORDS
+from knowledge.guard import DOMAIN_MIN_IDF_SHARE, DOMAIN_NAME_MAX_WORDS, thresholds_for
 from knowledge.indexer import Progress, ensure_index
 from knowledge.lexical import KeywordIndex, clean, tokenize
 from knowledge.passages import SentenceIndex
@@ -129,6 +129,8 @@ class KnowledgeBase:
         self.domain_vocabulary = domain_vocabulary(chunks, self.keywords)
         self.named = named_pages(chunks)
         self.warning = warning
+        #: The decline rule calibrated for this model's cosine scale.
+        self.thresholds = thresholds_for(model_id_for(config.embeddings))
         if sentences is None:
             sentences = SentenceIndex.from_documents(load_documents(config.docs_dir))
         if not len(sentences) and chunks:

