@@ -18,6 +18,7 @@ NUMBERS = {
 _COUNTED = r"(\d{1,2}|" + "|".join(NUMBERS) + r")\s+[a-záéíóúñ-]+s\b"
 LIST_QUESTION = re.compile(
     r"\b(list|enumerate|name (all|the)|what are the|which are the|what were the|"
+    r"qu[eé] son (los|las)|"
     r"cu[aá]les son|enumera|nombra|(what|which) (types|kinds|functions|stages)|"
     r"what (will|would|does it|do they) (be in|contain|include|hold)|"
     r"what (can|does|do) .{0,40}\bdo\b|"

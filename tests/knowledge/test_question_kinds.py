@@ -18,6 +18,7 @@ from knowledge.question_kinds import DEFINITION_QUESTION, LIST_QUESTION
         "what stage is our system in?",
         "¿en qué etapa de desarrollo está nuestro sistema de cambio?",
         "¿qué tipos de cambio hay?",
+        "¿qué son los sistemas profundos?",
     ],
 )
 def test_list_questions(question: str) -> None:
