@@ -52,6 +52,11 @@ DEFINED = re.compile(
 )
 
 
+#: A question holding a page's name of at least this many words (stopwords dropped) is
+#: answered from that page even when the evidence is weak: on knowledge/eval no off-topic
+#: question holds one (only an injection does, declined before), while four Spanish
+#: in-domain questions the English-only model cannot place do.
+NAME_MIN_WORDS = 2
 #: A command the question names ("/deleteme") and the words before "button" ("not relevant").
 COMMAND = re.compile(r"(?<![\w/])/([a-z]{2,})\b")
 BUTTON = re.compile(r"(?P<name>[\w' ]{3,40}?)\s+button", re.IGNORECASE)
@@ -207,6 +212,20 @@ def feature_first(retrieval: Retrieval, kb: KnowledgeBase) -> Retrieval:
     return retrieval
 
 
+def named_in(question: str, kb: KnowledgeBase) -> str | None:
+    """The page a question names by a title or alias of two words or more ("mis datos",
+    "índice E-I"), the longest name first; None when it names none. A name is evidence of its
+    own: "¿se puede deshacer el borrado de mis datos?" is about Helix's privacy page, whatever
+    the English-only model makes of its Spanish words."""
+    text = f" {' '.join(tokenize(question))} "
+    best: tuple[int, str] | None = None
+    for name, slug in kb.named.items():
+        size = name.count(" ") + 1
+        if size >= NAME_MIN_WORDS and f" {name} " in text and (best is None or size > best[0]):
+            best = (size, slug)
+    return best[1] if best else None
+
+
 def titled_first(retrieval: Retrieval, kb: KnowledgeBase, lang: str) -> Retrieval:
     """A question in another language than the chunks' (Spanish) that names a page by its
     title in that language ("¿qué es una parte interesada?") is answered from that page: the
@@ -237,7 +256,10 @@ def answer(question: str, kb: KnowledgeBase) -> Answer:
         retrieval = kb.retrieve(text)
         translated = None if lang == "en" else kb.sentences.evidence(text, retrieval.vector, lang)
         if not is_grounded(retrieval, translated, kb.thresholds):
-            return decline(kb, retrieval, retrieval.warning, lang)
+            named = named_in(text, kb)  # weak evidence, but the question names a page
+            if named is None:
+                return decline(kb, retrieval, retrieval.warning, lang)
+            retrieval = _first(retrieval, kb, named)
         if kb.config.llm:
             written = _llm(text, retrieval, kb, lang)
             if written is not None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.answer import NO_ANSWER, answer, feature_first, feature_names
+from knowledge.answer import NO_ANSWER, answer, feature_first, feature_names, named_in
 from knowledge.base import KnowledgeBase
 from knowledge.documents import load_documents
 from knowledge.eval.dataset import load_offtopic, load_questions
@@ -196,3 +196,15 @@ def test_a_named_button_picks_the_page_that_owns_the_name(kb: KnowledgeBase) -> 
     assert pinned.slugs[1:] == [s for s in retrieval.slugs if s != "stakeholder-mapping"]
     plain = kb.retrieve("what does /deleteme remove")
     assert feature_first(plain, kb).slugs == plain.slugs
+
+
+def test_a_page_named_by_a_two_word_name_grounds_a_weak_question(kb: KnowledgeBase) -> None:
+    """The fixture page "Stakeholder mapping" has the alias "stakeholder map": a question holding
+    it is answered from that page even when its other words say little; a one-word alias
+    ("convening") or no name at all does not count."""
+    assert named_in("¿tienes un stakeholder map para mi barrio?", kb) == "stakeholder-mapping"
+    assert named_in("convening", kb) is None
+    assert named_in("what is the weather in Paris", kb) is None
+    result = answer("¿tienes un stakeholder map para mi barrio?", kb)
+    assert result.status in ("ok", "degraded")
+    assert result.sources[0].path.endswith("stakeholder-mapping.md")
