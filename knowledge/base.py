@@ -36,6 +36,7 @@ from knowledge.config import KnowledgeConfig
 from knowledge.documents import DocumentError, load_documents
 from knowledge.embeddings import EmbeddingsUnavailable, load_embeddings, model_id_for
 from knowledge.guard import DOMAIN_MIN_IDF_SHARE, DOMAIN_NAME_MAX_WORDS, thresholds_for
+from knowledge.heap import release_free_memory
 from knowledge.indexer import Progress, ensure_index
 from knowledge.lexical import KeywordIndex, clean, tokenize
 from knowledge.passages import SentenceIndex
@@ -195,7 +196,7 @@ class KnowledgeBase:
             chunks = chunk_documents(loaded.documents)
         if warning:
             log.warning("Knowledge base: %s", warning)
-        return cls(
+        base = cls(
             config,
             chunks,
             embeddings=embeddings,
@@ -204,6 +205,8 @@ class KnowledgeBase:
             warning=warning,
             sentences=sentences,
         )
+        release_free_memory()  # the model load's and the reads' peak, freed but still held
+        return base
 
     def retrieve(
         self, question: str, *, dense_k: int = DENSE_K, keyword_k: int = KEYWORD_K

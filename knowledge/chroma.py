@@ -12,7 +12,7 @@ and the chunker version it was built with; a mismatch is refused rather than que
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import chromadb
 import numpy as np
@@ -21,11 +21,15 @@ from chromadb.api.collection_configuration import CreateCollectionConfiguration
 from chromadb.api.models.Collection import Collection
 from chromadb.config import Settings
 from chromadb.errors import NotFoundError
-from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
 from knowledge.chunking import CHUNKER_VERSION
 from knowledge.config import KnowledgeConfig
+
+if TYPE_CHECKING:
+    # LangChain's Chroma (with langsmith, requests and httpx) costs ~15 MB resident; only
+    # writing an index needs it, so a process that only answers never imports it.
+    from langchain_chroma import Chroma
 
 log = logging.getLogger(__name__)
 
@@ -182,6 +186,8 @@ def create_collection(client: ClientAPI, name: str, model_id: str) -> Collection
 
 def vector_store(client: ClientAPI, name: str, embeddings: Embeddings) -> Chroma:
     """LangChain's Chroma over an existing collection; it embeds texts and queries for us."""
+    from langchain_chroma import Chroma
+
     return Chroma(
         client=client,
         collection_name=name,

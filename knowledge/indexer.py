@@ -17,12 +17,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
-from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
 from knowledge.chroma import (
@@ -39,6 +38,9 @@ from knowledge.config import KnowledgeConfig
 from knowledge.documents import DocumentError, LoadResult, load_documents
 from knowledge.embeddings import load_embeddings, model_id_for
 from knowledge.sentences import split_documents
+
+if TYPE_CHECKING:  # imported by `vector_store` when an index is written, not to answer
+    from langchain_chroma import Chroma
 
 log = logging.getLogger(__name__)
 

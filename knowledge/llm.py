@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any
-
-from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import HumanMessage, SystemMessage
+from typing import TYPE_CHECKING, Any
 
 from knowledge.config import KnowledgeConfig
 from knowledge.retrieval import DocumentHit, Retrieval
+
+if TYPE_CHECKING:
+    # LangChain's chat models pull in langsmith, requests and more (~15 MB resident): loaded
+    # only when an LLM is configured, not by every process that answers extractively.
+    from langchain_core.language_models import BaseChatModel
+    from langchain_core.messages import HumanMessage, SystemMessage
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +71,8 @@ def context_documents(retrieval: Retrieval) -> list[DocumentHit]:
 
 def build_messages(question: str, docs: list[DocumentHit]) -> list[SystemMessage | HumanMessage]:
     """System rules + numbered passages (one number per document) + the question."""
+    from langchain_core.messages import HumanMessage, SystemMessage
+
     blocks = []
     for number, doc in enumerate(docs, start=1):
         passages = "\n".join(hit.chunk.body for hit in doc.hits[:CHUNKS_PER_DOCUMENT])
