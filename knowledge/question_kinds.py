@@ -21,10 +21,11 @@ LIST_QUESTION = re.compile(
     r"qu[eé] son (los|las)|"
     r"cu[aá]les son|enumera|nombra|(what|which) (types|kinds|functions|stages)|"
     r"what (will|would|does it|do they) (be in|contain|include|hold)|"
-    r"what (can|does|do) .{0,40}\bdo\b|"
+    r"what (can|does) (\w+\s){1,3}do(?=\W*$)|"
     r"qu[eé] (trae|contiene|incluye|lleva)|(what|which) stage|(en )?qu[eé] etapa|"
-    r"\b(functions|stages|tasks|conditions|steps|principles|funciones|etapas|tareas)\W*$|"
-    r"qu[eé] (tipos|funciones|etapas))\b|^the\s+\w+s\b|" + _COUNTED,
+    r"qu[eé] (tipos|funciones|etapas))\b|^the\s+\w+s\b|"
+    r"\b(functions|stages|tasks|conditions|steps|principles|funciones|etapas|tareas)(?=\W*$)|"
+    + _COUNTED,
     re.IGNORECASE,
 )
 DEFINITION_QUESTION = re.compile(

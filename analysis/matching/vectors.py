@@ -12,7 +12,7 @@ ranking is done blockwise in numpy (`analysis.matching.scoring`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -23,7 +23,7 @@ from langchain_core.embeddings import Embeddings
 from analysis.matching.text import goals_text, issue_text, text_hash
 from analysis.profiles import Profile
 from knowledge.chroma import COLLECTION_CONFIGURATION, close_client, open_client
-from knowledge.config import KnowledgeConfig
+from knowledge.config import BUILTIN_EMBEDDINGS, E5_EMBEDDINGS, KnowledgeConfig
 from knowledge.embeddings import load_embeddings, model_id_for
 
 COLLECTION = "helix-initiatives"
@@ -91,6 +91,10 @@ def initiative_collection(client: ClientAPI, model_id: str, name: str = COLLECTI
     return collection
 
 
+#: Embedding settings whose cosines matching's MiniLM cut-offs do not fit (see below).
+MINILM_CUT_OFFS_ONLY = frozenset({E5_EMBEDDINGS})
+
+
 def open_initiative_vectors(
     config: KnowledgeConfig, embeddings: Embeddings | None = None
 ) -> tuple[ClientAPI, InitiativeVectors]:
@@ -100,6 +104,12 @@ def open_initiative_vectors(
     process). Without them the model is loaded only when a text actually needs embedding, so a
     run on unchanged data (every vector cached) never pays for loading it.
     """
+    if config.embeddings in MINILM_CUT_OFFS_ONLY:
+        # Matching's cut-offs ("similar issue" at 0.35, the overlap gate) are MiniLM's; e5's
+        # cosines sit in a narrow high band where every pair would pass them. Until it has its
+        # own, matching keeps MiniLM (a second model in memory) whatever answers use.
+        config = replace(config, embeddings=BUILTIN_EMBEDDINGS)
+        embeddings = None
     client = open_client(config)
     try:
         model_id = model_id_for(config.embeddings)

@@ -15,8 +15,8 @@ from analysis.matching import (
 )
 from analysis.profiles import Profile
 from intake.records import InitiativeRecord
-from knowledge.chroma import close_client
-from knowledge.config import KnowledgeConfig
+from knowledge.chroma import META_MODEL, close_client
+from knowledge.config import E5_EMBEDDINGS, KnowledgeConfig
 from knowledge.embeddings import MINILM_MODEL_ID, MiniLMEmbeddings
 from tests.analysis.conftest import CallCounter, persistent_client
 
@@ -82,5 +82,21 @@ def test_opened_from_the_knowledge_config(tmp_path: Path, labelled: list[Profile
         vectors = adapter.vectors_for(labelled[:2])
         assert vectors.embedded == 2
         assert "helix-initiatives" in [c.name for c in client.list_collections()]
+    finally:
+        close_client(client)
+
+
+def test_matching_keeps_minilm_when_answers_use_e5(
+    tmp_path: Path, labelled: list[Profile]
+) -> None:
+    """Matching's cut-offs are MiniLM's: a deployment that answers with e5 still matches with
+    MiniLM, in a MiniLM collection, and never uses the e5 model handed in (a bare object here:
+    embedding with it would raise)."""
+    config = KnowledgeConfig(chroma_path=tmp_path / "chroma", embeddings=E5_EMBEDDINGS)
+    client, adapter = open_initiative_vectors(config, object())  # type: ignore[arg-type]
+    try:
+        assert adapter.vectors_for(labelled[:2]).embedded == 2
+        stored = client.get_collection("helix-initiatives").metadata or {}
+        assert stored[META_MODEL] == MINILM_MODEL_ID
     finally:
         close_client(client)

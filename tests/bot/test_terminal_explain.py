@@ -76,6 +76,6 @@ def test_spanish_terms_options_and_answers(services: Services) -> None:
     assert "3. qué significa cada opción" in shown
     assert "Fuentes: Las siete tareas de un sistema de cambio" in shown  # the Spanish page
     meanings = " ".join(shown.split("Qué significa cada opción", 1)[1].split())
-    assert "• Visión: metas, relatos y hojas de ruta: Dar al conjunto" in meanings
+    assert "• Visión: metas, relatos y hojas de ruta — Dar al conjunto" in meanings
     assert "Helix la añade como octava tarea" in meanings
     assert "What the options mean" not in shown

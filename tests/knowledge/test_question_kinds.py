@@ -15,6 +15,7 @@ from knowledge.question_kinds import DEFINITION_QUESTION, LIST_QUESTION
         "what can this bot do",
         "what does a backbone org do",
         "hekkert functions",
+        "hekkert functions?",
         "what stage is our system in?",
         "¿en qué etapa de desarrollo está nuestro sistema de cambio?",
         "¿qué tipos de cambio hay?",
@@ -32,6 +33,7 @@ def test_list_questions(question: str) -> None:
         "why do producers seem so much more organised than us activists",
         "¿qué es una parte interesada?",
         "how do I stop the digest",
+        "what do I do if I want to stop the digest?",
     ],
 )
 def test_questions_that_ask_for_no_list(question: str) -> None:

@@ -105,7 +105,9 @@ def term_for(press: callbacks.Press | None, prompt: Prompt | None) -> TermView |
 def meanings_html(prompt: Prompt, lang: str) -> str:
     """Each option on the screen that has a meaning, with it (a few short lines per option)."""
     lines = [f"<b>{esc(t('bot.explain.meanings_heading', lang))}</b>"]
-    lines += [f"• <b>{esc(label)}</b>: {esc(meaning)}" for label, meaning in meanings(prompt)]
+    # An option's label may hold a colon itself ("Visioning: shared goals"): a dash sets the
+    # meaning apart.
+    lines += [f"• <b>{esc(label)}</b> — {esc(meaning)}" for label, meaning in meanings(prompt)]
     return "\n".join(lines)
 
 

@@ -90,8 +90,8 @@ async def test_what_the_options_mean_lists_each_option_in_the_users_language(
     meanings, again = english.transcript[before:]
     assert (meanings.text or "").splitlines() == [
         "What the options mean",
-        "• Idea: Nothing runs yet.",
-        "• Running: It works day to day.",
+        "• Idea — Nothing runs yet.",
+        "• Running — It works day to day.",
     ]
     assert "What stage are you at?" in (again.text or "")
     assert "stage" not in stored_state(harness, english).answers
@@ -100,7 +100,7 @@ async def test_what_the_options_mean_lists_each_option_in_the_users_language(
     await to_stage(harness, spanish, "es")
     await harness.press(spanish, "📖 Qué significa cada opción")
     shown = "\n".join(m.text or "" for m in spanish.transcript[-2:])
-    assert "• En marcha: Funciona a diario." in shown
+    assert "• En marcha — Funciona a diario." in shown
     harness.emulator.assert_no_rejections()
 
 
