@@ -44,9 +44,18 @@ def test_common_words_alone_are_declined(keyword_kb: KnowledgeBase, question: st
     assert result.warning == "keyword search only"
 
 
+#: Off-topic questions the keyword-only mode is known to answer (with its warning): they hold
+#: "mis datos", a name of the privacy page, and words cannot tell them from "¿se puede deshacer
+#: el borrado de mis datos?" (keyword match 0.41 and 0.32 against 0.32). The hybrid mode
+#: declines them (tests/knowledge/test_eval.py); benchmarks/README.md reports both.
+KEYWORD_MODE_ANSWERS = {"¿cómo borro mis datos de Instagram?", "¿dónde veo mis datos del banco?"}
+
+
 def test_every_committed_offtopic_question_is_declined(keyword_kb: KnowledgeBase) -> None:
-    answered = [o.q for o in load_offtopic(OFFTOPIC) if answer(o.q, keyword_kb).grounded]
-    assert answered == []
+    """All but the known few; a new one answered, or a known one declined, fails here so the
+    list and the benchmarks README stay true."""
+    answered = {o.q for o in load_offtopic(OFFTOPIC) if answer(o.q, keyword_kb).grounded}
+    assert answered == KEYWORD_MODE_ANSWERS
 
 
 def test_most_in_domain_questions_are_still_answered(keyword_kb: KnowledgeBase) -> None:
