@@ -48,17 +48,13 @@ def pick(found: list[Topic], typed: str) -> Topic | None:
         return found[number - 1] if 1 <= number <= len(found) else None
     if not words:
         return None
-    fits = [
-        topic
-        for topic in found
-        if words in (fold(topic.label), fold(topic.term.key if topic.term else ""))
-        or (
-            len(words) >= 3
-            and any(
-                word.startswith(words)
-                for name in (topic.label, topic.term.key if topic.term else "")
-                for word in fold(name).split()
-            )
-        )
-    ]
+    fits = [topic for topic in found if _fits(topic, words)]
     return fits[0] if len(fits) == 1 else None
+
+
+def _fits(topic: Topic, words: str) -> bool:
+    """`words` (folded) is the topic's label or key, or starts one of their words (3+ letters)."""
+    names = [fold(topic.label)] + ([fold(topic.term.key)] if topic.term else [])
+    if words in names:
+        return True
+    return len(words) >= 3 and any(w.startswith(words) for name in names for w in name.split())

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -52,17 +53,9 @@ DEFINED = re.compile(
 )
 
 
-#: A non-English question holding a page's name of at least this many words (stopwords
-#: dropped), whose own-language sentences give at least `NAMED_EVIDENCE`, is answered from that
-#: page although the English-only model's evidence is weak. English questions never need it
-#: (the model reads them), and a name alone is not enough: "my data", "contact details" are
-#: everyday phrases.
+#: A page name ("mis datos", "índice E-I") counts as naming it from this many words up
+#: (stopwords dropped): one-word aliases are too often ordinary words (guard.NAMED_THRESHOLD).
 NAME_MIN_WORDS = 2
-#: Measured on knowledge/eval (MiniLM): the four Spanish in-domain questions it grounds reach
-#: 0.731-0.814; Spanish off-topic questions holding such a name reach 0.624 ("¿cómo borro mis
-#: datos de Instagram?") and 0.721 ("¿dónde veo mis datos del banco?"). The threshold sits
-#: between, with thin margins (+0.005 each way): a known weakness of an English-only model.
-NAMED_EVIDENCE = 0.726
 #: A command the question names ("/deleteme") and the words before "button" ("not relevant").
 COMMAND = re.compile(r"(?<![\w/])/([a-z]{2,})\b")
 BUTTON = re.compile(r"(?P<name>[\w' ]{3,40}?)\s+button", re.IGNORECASE)
@@ -218,23 +211,22 @@ def feature_first(retrieval: Retrieval, kb: KnowledgeBase) -> Retrieval:
     return retrieval
 
 
-def _names_count(lang: str, translated: float | None) -> bool:
-    """Whether a page name may ground this question (see `NAMED_EVIDENCE`)."""
-    return lang != "en" and translated is not None and translated >= NAMED_EVIDENCE
+def _longest_name(question: str, names: Iterable[tuple[list[str], str]]) -> str | None:
+    """The slug whose name (its words, tokenized) the question holds, the longest one first."""
+    text = f" {' '.join(tokenize(question))} "
+    best: tuple[int, str] | None = None
+    for words, slug in names:
+        if words and f" {' '.join(words)} " in text and (best is None or len(words) > best[0]):
+            best = (len(words), slug)
+    return best[1] if best else None
 
 
 def named_in(question: str, kb: KnowledgeBase) -> str | None:
-    """The page a question names by a title or alias of two words or more ("mis datos",
-    "índice E-I"), the longest name first; None when it names none. A name is evidence of its
-    own: "¿se puede deshacer el borrado de mis datos?" is about Helix's privacy page, whatever
-    the English-only model makes of its Spanish words."""
-    text = f" {' '.join(tokenize(question))} "
-    best: tuple[int, str] | None = None
-    for name, slug in kb.named.items():
-        size = name.count(" ") + 1
-        if size >= NAME_MIN_WORDS and f" {name} " in text and (best is None or size > best[0]):
-            best = (size, slug)
-    return best[1] if best else None
+    """The page a question names by a title or alias of `NAME_MIN_WORDS` or more ("mis
+    datos", "índice E-I"), the longest name first; None when it names none. The guard lets
+    such a question pass on less own-language evidence (`guard.NAMED_THRESHOLD`)."""
+    names = ((name.split(), slug) for name, slug in kb.named.items())
+    return _longest_name(question, ((w, s) for w, s in names if len(w) >= NAME_MIN_WORDS))
 
 
 def titled_first(retrieval: Retrieval, kb: KnowledgeBase, lang: str) -> Retrieval:
@@ -244,14 +236,8 @@ def titled_first(retrieval: Retrieval, kb: KnowledgeBase, lang: str) -> Retrieva
     which the English model reads poorly. The longest title the question holds wins."""
     if lang == "en":
         return retrieval
-    words = tokenize(retrieval.question)
-    text = f" {' '.join(words)} "
-    best: tuple[int, str] | None = None
-    for slug in kb.sentences.slugs(lang):
-        title = tokenize(kb.sentences.title(lang, slug) or "")
-        if title and f" {' '.join(title)} " in text and (best is None or len(title) > best[0]):
-            best = (len(title), slug)
-    return _first(retrieval, kb, best[1] if best else None)
+    titles = ((tokenize(kb.sentences.title(lang, s) or ""), s) for s in kb.sentences.slugs(lang))
+    return _first(retrieval, kb, _longest_name(retrieval.question, titles))
 
 
 def answer(question: str, kb: KnowledgeBase) -> Answer:
@@ -267,10 +253,12 @@ def answer(question: str, kb: KnowledgeBase) -> Answer:
         retrieval = kb.retrieve(text)
         translated = None if lang == "en" else kb.sentences.evidence(text, retrieval.vector, lang)
         if not is_grounded(retrieval, translated, kb.thresholds):
-            named = named_in(text, kb) if _names_count(lang, translated) else None
-            if named is None:
+            named = named_in(text, kb) if translated is not None else None
+            if named is None or not is_grounded(
+                retrieval, translated, kb.thresholds, names_page=True
+            ):
                 return decline(kb, retrieval, retrieval.warning, lang)
-            retrieval = _first(retrieval, kb, named)
+            retrieval = _first(retrieval, kb, named)  # answered because it names this page
         if kb.config.llm:
             written = _llm(text, retrieval, kb, lang)
             if written is not None:

@@ -184,14 +184,14 @@ def _onnx_session(model: Path, threads: int | None) -> Any:
     providers = ["CPUExecutionProvider"]
     try:
         # The word-embedding table stays int8 (knowledge.minilm_graph): same vectors, ~33 MB
-        # less. Loaded from a file: a session built from bytes keeps them (`_model_bytes`).
+        # less. Loaded from a file: a session built from bytes keeps a copy of them.
+        graph = gather_before_dequantize(model.read_bytes())
         try:
             with tempfile.TemporaryDirectory(prefix="helix-minilm-") as temp:
                 path = Path(temp) / "model.onnx"
-                path.write_bytes(gather_before_dequantize(model.read_bytes()))
+                path.write_bytes(graph)
                 session = ort.InferenceSession(str(path), options, providers=providers)
         except OSError:  # no writable temporary directory: from memory, 23 MB more
-            graph = gather_before_dequantize(model.read_bytes())
             session = ort.InferenceSession(graph, options, providers=providers)
     except Exception as exc:
         raise EmbeddingsUnavailable(f"onnxruntime cannot load {model}: {exc}") from exc

@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -32,7 +33,13 @@ from knowledge.base import KnowledgeBase
 from knowledge.config import BUILTIN_EMBEDDINGS, DEFAULT_DOCS_DIR
 from knowledge.eval.dataset import OFFTOPIC, QUESTIONS, load_offtopic, load_questions
 from knowledge.eval.harness import eval_knowledge_base
-from knowledge.guard import KEYWORD_THRESHOLD, dense_evidence, looks_like_injection
+from knowledge.guard import (
+    KEYWORD_THRESHOLD,
+    Thresholds,
+    dense_evidence,
+    looks_like_injection,
+    passes,
+)
 from knowledge.language import detect_language
 
 #: An off-topic question answered is worse than an in-domain question declined.
@@ -143,14 +150,9 @@ class Rule:
 
     def answers(self, e: Evidence) -> bool:
         """What `guard.is_grounded` would decide with these thresholds."""
-        translated = self.translated
-        if (
-            translated is not None
-            and e.translated is not None
-            and e.translated >= translated.value
-        ):
-            return True
-        return dense_evidence(e.cosine, e.coverage, self.weight) >= self.dense.value
+        translated = self.translated.value if self.translated is not None else math.inf
+        rule = Thresholds(self.weight, self.dense.value, translated, named=translated)
+        return passes(e.cosine, e.coverage, e.translated, rule)
 
 
 def choose_rule(keep: Sequence[Evidence], drop: Sequence[Evidence]) -> Rule:

@@ -12,7 +12,7 @@ from knowledge.base import KnowledgeBase
 from knowledge.documents import load_documents
 from knowledge.eval.dataset import load_offtopic, load_questions
 from knowledge.extractive import MAX_CHARS
-from knowledge.guard import looks_like_injection
+from knowledge.guard import E5_THRESHOLDS, MINILM_THRESHOLDS, looks_like_injection, passes
 from knowledge.sentences import split_units
 
 
@@ -208,3 +208,13 @@ def test_a_page_named_by_a_two_word_name_grounds_a_weak_question(kb: KnowledgeBa
     result = answer("¿tienes un stakeholder map para mi barrio?", kb)
     assert result.status in ("ok", "degraded")
     assert result.sources[0].path.endswith("stakeholder-mapping.md")
+
+
+def test_naming_a_page_lowers_only_the_own_language_floor() -> None:
+    """The guard's name rule: less own-language evidence passes when the question names a page;
+    an English question has none (None), and e5 was never calibrated for the rule."""
+    assert not passes(0.0, 0.0, 0.75, MINILM_THRESHOLDS)
+    assert passes(0.0, 0.0, 0.75, MINILM_THRESHOLDS, names_page=True)
+    assert not passes(0.0, 0.0, 0.70, MINILM_THRESHOLDS, names_page=True)
+    assert not passes(0.0, 0.0, None, MINILM_THRESHOLDS, names_page=True)
+    assert not passes(0.0, 0.0, 0.75, E5_THRESHOLDS, names_page=True)

@@ -96,8 +96,8 @@ def drawn_for(press: callbacks.Press | None, prompt: Prompt | None) -> bool:
 
 def term_for(press: callbacks.Press | None, prompt: Prompt | None) -> TermView | None:
     """The term an Explain press asks about, if it belongs to the screen on show now."""
-    if press is None or prompt is None or not drawn_for(press, prompt):
-        return None  # drawn for another screen, or forged
+    if not drawn_for(press, prompt) or press is None or prompt is None:
+        return None  # drawn for another screen, or forged (the None checks narrow the types)
     index = press.index if press.index is not None else -1
     return prompt.terms[index] if 0 <= index < len(prompt.terms) else None
 
